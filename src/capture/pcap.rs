@@ -1,0 +1,166 @@
+//! Classic libpcap: one file header, then records of (timestamp, captured length, original
+//! length, data), in the byte order the magic announces.
+
+use pcap_parser::PcapBlockOwned;
+
+use super::pcap_old::LengthOrder;
+use super::reader::BlockHandler;
+use super::{CaptureError, CaptureFormat, Frame, Precision, ReadOutcome, Timestamp};
+
+const FILE_HEADER_LEN: usize = 24;
+
+pub(super) struct LegacyHandler {
+    big_endian: bool,
+    length_order: Option<LengthOrder>,
+    record_header_len: usize,
+    units_per_sec: u64,
+    linktype: u32,
+    frames: u64,
+}
+
+impl LegacyHandler {
+    /// Check the 24-byte file header ourselves, so a damaged one gets a precise message.
+    pub(super) fn check_header(data: &[u8], format: CaptureFormat) -> Result<Self, CaptureError> {
+        let bad = |detail: String| CaptureError::BadHeader {
+            format: format.name(),
+            detail,
+        };
+        if data.len() < FILE_HEADER_LEN {
+            return Err(bad(format!(
+                "file header cut short ({} of {FILE_HEADER_LEN} bytes)",
+                data.len()
+            )));
+        }
+        let magic = u32::from_le_bytes([data[0], data[1], data[2], data[3]]);
+        let big_endian = magic & 0xffff == 0xb2a1;
+        let u16_at = |at: usize| {
+            let b = [data[at], data[at + 1]];
+            if big_endian {
+                u16::from_be_bytes(b)
+            } else {
+                u16::from_le_bytes(b)
+            }
+        };
+        let u32_at = |at: usize| {
+            let b = [data[at], data[at + 1], data[at + 2], data[at + 3]];
+            if big_endian {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
+        };
+        let (major, minor) = (u16_at(4), u16_at(6));
+        // Format 2.3 swapped the order of the two record lengths; files before it (and DG/UX's
+        // 543.0) use the old order, and some 2.3 writers kept it too.
+        let length_order = match (major, minor) {
+            (2, 0..=2) | (543, _) => Some(LengthOrder::Swapped),
+            (2, 3) => Some(LengthOrder::MaybeSwapped),
+            (2, _) => None,
+            _ => {
+                return Err(bad(format!(
+                    "version {major}.{minor}, expected 2.x (libpcap writes 2.4)"
+                )));
+            }
+        };
+        let units_per_sec = if matches!(magic, 0xa1b2_3c4d | 0x4d3c_b2a1) {
+            1_000_000_000
+        } else {
+            1_000_000
+        };
+        // The upper 16 bits of the link-type field carry FCS flags in newer files; the link
+        // type proper is the low 16 bits.
+        let linktype = u32_at(20) & 0xffff;
+        Ok(LegacyHandler {
+            big_endian,
+            length_order: if format == CaptureFormat::PcapModified {
+                None
+            } else {
+                length_order
+            },
+            record_header_len: if format == CaptureFormat::PcapModified {
+                24
+            } else {
+                16
+            },
+            units_per_sec,
+            linktype,
+            frames: 0,
+        })
+    }
+
+    /// The old record-length order, when the file uses it.
+    pub(super) fn length_order(&self) -> Option<LengthOrder> {
+        self.length_order
+    }
+
+    pub(super) fn big_endian(&self) -> bool {
+        self.big_endian
+    }
+
+    /// The captured length a record header at the start of `data` announces.
+    fn captured_len(&self, data: &[u8]) -> Option<u32> {
+        let (first, second) = (self.u32_at(data, 8)?, self.u32_at(data, 12));
+        Some(match (self.length_order, second) {
+            (Some(LengthOrder::Swapped), Some(second)) => second,
+            (Some(LengthOrder::MaybeSwapped), Some(second)) => first.min(second),
+            _ => first,
+        })
+    }
+
+    fn u32_at(&self, data: &[u8], at: usize) -> Option<u32> {
+        let b: [u8; 4] = data.get(at..at + 4)?.try_into().ok()?;
+        Some(if self.big_endian {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
+    }
+}
+
+impl BlockHandler for LegacyHandler {
+    fn handle(&mut self, block: PcapBlockOwned<'_>, on_frame: &mut dyn FnMut(&Frame<'_>)) {
+        if let PcapBlockOwned::Legacy(record) = block {
+            self.frames += 1;
+            let caplen = record.data.len() as u32;
+            on_frame(&Frame {
+                number: self.frames,
+                timestamp: Timestamp::from_secs_and_fraction(
+                    i64::from(record.ts_sec),
+                    u64::from(record.ts_usec),
+                    self.units_per_sec,
+                ),
+                linktype: self.linktype,
+                // A record can claim a wire length below what it captured; the wire held at
+                // least the captured bytes.
+                orig_len: record.origlen.max(caplen),
+                data: record.data,
+            });
+        }
+    }
+
+    fn describe_incomplete(&self, data: &[u8]) -> String {
+        let packet = self.frames + 1;
+        match self.captured_len(data) {
+            Some(caplen) if data.len() >= self.record_header_len => format!(
+                "packet {packet} needs {} bytes, only {} present",
+                self.record_header_len as u64 + u64::from(caplen),
+                data.len()
+            ),
+            _ => format!(
+                "record header of packet {packet} cut short ({} of {} bytes)",
+                data.len(),
+                self.record_header_len
+            ),
+        }
+    }
+
+    fn claimed_len(&self, data: &[u8]) -> Option<u64> {
+        let caplen = self.captured_len(data)?;
+        Some(self.record_header_len as u64 + u64::from(caplen))
+    }
+
+    fn finish(self, outcome: &mut ReadOutcome) {
+        outcome.frames = self.frames;
+        outcome.precision = Some(Precision::for_units_per_sec(self.units_per_sec));
+    }
+}

@@ -1,0 +1,147 @@
+//! Classic pcap files older than format 2.3 (and DG/UX's 543.0) store a record's captured and
+//! original lengths the other way round; some 2.3 files do too. libpcap and Wireshark swap
+//! them back (always before 2.3, and in 2.3 when the captured length exceeds the original),
+//! and so do we: pcap-parser's reader knows only the modern order, so this is a reader of the
+//! same shape for the old one.
+
+use std::io::Read;
+
+use circular::Buffer;
+use pcap_parser::traits::PcapReaderIterator;
+use pcap_parser::{LegacyPcapBlock, PcapBlockOwned, PcapError};
+
+/// How a file's record lengths are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum LengthOrder {
+    /// Original length first, captured length second.
+    Swapped,
+    /// Swapped only where the modern reading would capture more than the wire carried.
+    MaybeSwapped,
+}
+
+pub(super) struct OldPcapReader<R> {
+    reader: R,
+    buffer: Buffer,
+    big_endian: bool,
+    order: LengthOrder,
+    header_delivered: bool,
+    header: pcap_parser::PcapHeader,
+    exhausted: bool,
+}
+
+impl<R: Read> OldPcapReader<R> {
+    /// `buffer` holds the start of the file, file header included; the first block delivered is
+    /// that header.
+    pub(super) fn from_buffer(
+        buffer: Buffer,
+        reader: R,
+        big_endian: bool,
+        order: LengthOrder,
+    ) -> Result<Self, PcapError<&'static [u8]>> {
+        let header = match pcap_parser::parse_pcap_header(buffer.data()) {
+            Ok((_, header)) => header,
+            Err(_) => return Err(PcapError::HeaderNotRecognized),
+        };
+        Ok(OldPcapReader {
+            reader,
+            buffer,
+            big_endian,
+            order,
+            header_delivered: false,
+            header,
+            exhausted: false,
+        })
+    }
+
+    fn u32_at(&self, data: &[u8], at: usize) -> u32 {
+        let b = [data[at], data[at + 1], data[at + 2], data[at + 3]];
+        if self.big_endian {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        }
+    }
+}
+
+impl<R: Read> PcapReaderIterator for OldPcapReader<R> {
+    fn next(&mut self) -> Result<(usize, PcapBlockOwned<'_>), PcapError<&[u8]>> {
+        if !self.header_delivered {
+            self.header_delivered = true;
+            return Ok((24, PcapBlockOwned::LegacyHeader(self.header.clone())));
+        }
+        let data = self.buffer.data();
+        if data.is_empty() && self.exhausted {
+            return Err(PcapError::Eof);
+        }
+        let incomplete = |needed: usize| {
+            if self.exhausted {
+                PcapError::UnexpectedEof
+            } else if needed >= self.buffer.capacity() {
+                PcapError::BufferTooSmall
+            } else {
+                PcapError::Incomplete(needed - data.len())
+            }
+        };
+        if data.len() < 16 {
+            return Err(incomplete(16));
+        }
+        let (first, second) = (self.u32_at(data, 8), self.u32_at(data, 12));
+        let (caplen, origlen) = match self.order {
+            LengthOrder::Swapped => (second, first),
+            LengthOrder::MaybeSwapped if first > second => (second, first),
+            LengthOrder::MaybeSwapped => (first, second),
+        };
+        let total = 16 + caplen as usize;
+        if data.len() < total {
+            return Err(incomplete(total));
+        }
+        let block = LegacyPcapBlock {
+            ts_sec: self.u32_at(data, 0),
+            ts_usec: self.u32_at(data, 4),
+            caplen,
+            origlen,
+            data: &data[16..total],
+        };
+        Ok((total, PcapBlockOwned::Legacy(block)))
+    }
+
+    fn consume(&mut self, offset: usize) {
+        self.buffer.consume(offset);
+    }
+
+    fn consume_noshift(&mut self, offset: usize) {
+        self.buffer.consume_noshift(offset);
+    }
+
+    fn consumed(&self) -> usize {
+        0
+    }
+
+    fn refill(&mut self) -> Result<(), PcapError<&[u8]>> {
+        self.buffer.shift();
+        let space = self.buffer.space();
+        if space.is_empty() {
+            return Ok(());
+        }
+        let read = self.reader.read(space).map_err(|_| PcapError::ReadError)?;
+        self.exhausted = read == 0;
+        self.buffer.fill(read);
+        Ok(())
+    }
+
+    fn position(&self) -> usize {
+        self.buffer.position()
+    }
+
+    fn grow(&mut self, new_size: usize) -> bool {
+        self.buffer.grow(new_size)
+    }
+
+    fn data(&self) -> &[u8] {
+        self.buffer.data()
+    }
+
+    fn reader_exhausted(&self) -> bool {
+        self.exhausted
+    }
+}

@@ -1,0 +1,239 @@
+//! The streaming loop shared by both container formats: fill a bounded buffer, hand complete
+//! blocks to the format's block handler, and turn every way a stream can end into either a clean
+//! end, a flagged cut, or (before the file header is read) an error.
+
+use std::cell::RefCell;
+use std::io::{self, Read};
+use std::rc::Rc;
+
+use circular::Buffer;
+use pcap_parser::traits::PcapReaderIterator;
+use pcap_parser::{LegacyPcapReader, PcapBlockOwned, PcapError, PcapNGReader};
+
+use super::pcap::LegacyHandler;
+use super::pcap_old::OldPcapReader;
+use super::pcapng::NgHandler;
+use super::{CaptureError, CaptureFormat, Frame, ReadOutcome, detect_format};
+
+/// Largest record or block we accept. Real packets stop at 256 KiB (the largest snaplen tools
+/// write); anything near this is a corrupt length field, and growing the buffer to follow it
+/// would let one bad header claim gigabytes of memory.
+pub const MAX_RECORD_LEN: usize = 64 << 20;
+
+/// Reads are issued in chunks of this size: large enough that refills are rare, small enough to
+/// stay in cache.
+const BUFFER_CAPACITY: usize = 1 << 20;
+
+/// What a format-specific handler does with the blocks the parser yields.
+pub(super) trait BlockHandler {
+    fn handle(&mut self, block: PcapBlockOwned<'_>, on_frame: &mut dyn FnMut(&Frame<'_>));
+    /// Describe the incomplete record at the start of `data` (the tail of a cut stream).
+    fn describe_incomplete(&self, data: &[u8]) -> String;
+    /// The length the record at the start of `data` claims, header included, if readable.
+    fn claimed_len(&self, data: &[u8]) -> Option<u64>;
+    fn finish(self, outcome: &mut ReadOutcome);
+}
+
+/// A reader that retries interrupted reads and keeps the last I/O error, because the parser
+/// reports read failures without their cause.
+struct ErrorTrap<R> {
+    inner: R,
+    last_error: Rc<RefCell<Option<io::Error>>>,
+}
+
+impl<R: Read> Read for ErrorTrap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.inner.read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let copy = io::Error::new(e.kind(), e.to_string());
+                    *self.last_error.borrow_mut() = Some(e);
+                    return Err(copy);
+                }
+                ok => return ok,
+            }
+        }
+    }
+}
+
+pub(super) fn decode_stream<R: Read>(
+    input: R,
+    mut on_frame: impl FnMut(&Frame<'_>),
+) -> Result<ReadOutcome, CaptureError> {
+    let last_error = Rc::new(RefCell::new(None));
+    let mut input = ErrorTrap {
+        inner: input,
+        last_error: Rc::clone(&last_error),
+    };
+    let mut buffer = Buffer::with_capacity(BUFFER_CAPACITY);
+    // Fill the whole first buffer: the parsers expect the file header (and pcapng's section
+    // header with its options) to be present in one piece, while pipes deliver a few KiB a read.
+    loop {
+        let space = buffer.space();
+        if space.is_empty() {
+            break;
+        }
+        match input.read(space) {
+            Ok(0) => break,
+            Ok(n) => {
+                buffer.fill(n);
+            }
+            Err(source) => {
+                return Err(CaptureError::Read {
+                    offset: buffer.available_data() as u64,
+                    source,
+                });
+            }
+        }
+    }
+    let format = detect_format(buffer.data())?;
+    let mut outcome = ReadOutcome {
+        format: Some(format),
+        ..ReadOutcome::default()
+    };
+    match format {
+        CaptureFormat::Pcap | CaptureFormat::PcapModified => {
+            let handler = LegacyHandler::check_header(buffer.data(), format)?;
+            let bad_header = |e: PcapError<&[u8]>| CaptureError::BadHeader {
+                format: format.name(),
+                detail: e.to_string(),
+            };
+            match handler.length_order() {
+                None => {
+                    let reader =
+                        LegacyPcapReader::from_buffer(buffer, input).map_err(bad_header)?;
+                    drive(reader, handler, &last_error, &mut on_frame, &mut outcome);
+                }
+                Some(order) => {
+                    let big_endian = handler.big_endian();
+                    let reader = OldPcapReader::from_buffer(buffer, input, big_endian, order)
+                        .map_err(bad_header)?;
+                    drive(reader, handler, &last_error, &mut on_frame, &mut outcome);
+                }
+            }
+        }
+        CaptureFormat::PcapNg => {
+            let handler = NgHandler::check_header(buffer.data())?;
+            let reader =
+                PcapNGReader::from_buffer(buffer, input).map_err(|e| CaptureError::BadHeader {
+                    format: format.name(),
+                    detail: match e {
+                        PcapError::Incomplete(_) => {
+                            "section header block is longer than the file".into()
+                        }
+                        other => other.to_string(),
+                    },
+                })?;
+            drive(reader, handler, &last_error, &mut on_frame, &mut outcome);
+        }
+    }
+    Ok(outcome)
+}
+
+/// The parser's answer with the buffer borrow dropped, so the loop can act on the reader.
+enum Step {
+    Block(usize),
+    End,
+    NeedMore,
+    TooSmall,
+    CutShort,
+    ReadFailed,
+    Corrupt(String),
+}
+
+fn drive<P: PcapReaderIterator, H: BlockHandler>(
+    mut reader: P,
+    mut handler: H,
+    last_error: &Rc<RefCell<Option<io::Error>>>,
+    on_frame: &mut dyn FnMut(&Frame<'_>),
+    outcome: &mut ReadOutcome,
+) {
+    let mut offset: u64 = 0;
+    loop {
+        let step = match reader.next() {
+            Ok((len, block)) => {
+                handler.handle(block, on_frame);
+                Step::Block(len)
+            }
+            Err(PcapError::Eof) => Step::End,
+            Err(PcapError::Incomplete(_)) => Step::NeedMore,
+            Err(PcapError::BufferTooSmall) => Step::TooSmall,
+            Err(PcapError::UnexpectedEof) => Step::CutShort,
+            Err(PcapError::ReadError) => Step::ReadFailed,
+            Err(PcapError::HeaderNotRecognized) => {
+                Step::Corrupt("block header not recognised".into())
+            }
+            Err(PcapError::NomError(_, kind)) | Err(PcapError::OwnedNomError(_, kind)) => {
+                Step::Corrupt(format!("record failed to parse ({kind:?})"))
+            }
+        };
+        match step {
+            Step::Block(len) => {
+                reader.consume(len);
+                offset += len as u64;
+            }
+            Step::End => break,
+            Step::NeedMore => {
+                let before = reader.data().len();
+                if reader.refill().is_err() {
+                    outcome.cut_short = Some(read_failure(offset, last_error));
+                    break;
+                }
+                if reader.data().len() == before
+                    && !reader.reader_exhausted()
+                    && !grow(&mut reader, before.saturating_mul(2))
+                {
+                    outcome.cut_short = Some(format!(
+                        "corrupt record at offset {offset}: {}",
+                        handler.describe_incomplete(reader.data())
+                    ));
+                    break;
+                }
+            }
+            Step::TooSmall => {
+                let claimed = handler.claimed_len(reader.data()).unwrap_or(u64::MAX);
+                if claimed > MAX_RECORD_LEN as u64 || !grow(&mut reader, claimed as usize + 4096) {
+                    outcome.cut_short = Some(format!(
+                        "corrupt record at offset {offset}: {}, over the {} MiB limit",
+                        handler.describe_incomplete(reader.data()),
+                        MAX_RECORD_LEN >> 20
+                    ));
+                    break;
+                }
+            }
+            Step::CutShort => {
+                outcome.cut_short = Some(format!(
+                    "cut short at offset {offset}: {}",
+                    handler.describe_incomplete(reader.data())
+                ));
+                break;
+            }
+            Step::ReadFailed => {
+                outcome.cut_short = Some(read_failure(offset, last_error));
+                break;
+            }
+            Step::Corrupt(why) => {
+                outcome.cut_short = Some(format!(
+                    "corrupt record at offset {offset}: {why}: {}",
+                    handler.describe_incomplete(reader.data())
+                ));
+                break;
+            }
+        }
+    }
+    outcome.bytes_consumed = offset;
+    handler.finish(outcome);
+}
+
+fn grow<P: PcapReaderIterator>(reader: &mut P, wanted: usize) -> bool {
+    let wanted = wanted.min(MAX_RECORD_LEN + 4096);
+    reader.grow(wanted)
+}
+
+fn read_failure(offset: u64, last_error: &Rc<RefCell<Option<io::Error>>>) -> String {
+    match last_error.borrow_mut().take() {
+        Some(e) => format!("read error after offset {offset}: {e}"),
+        None => format!("read error after offset {offset}"),
+    }
+}

@@ -1,0 +1,201 @@
+//! Packet timestamps: nanoseconds since the Unix epoch, printed as RFC 3339 UTC at the capture's
+//! own precision (a microsecond capture prints 6 fractional digits, a nanosecond one 9).
+
+use std::fmt;
+
+const NANOS_PER_SEC: i64 = 1_000_000_000;
+const SECS_PER_DAY: i64 = 86_400;
+
+/// A point in time, in nanoseconds since 1970-01-01T00:00:00Z.
+///
+/// `i64` nanoseconds cover 1677..2262, which holds every timestamp a capture format can express
+/// once its resolution is applied; conversions saturate instead of wrapping.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    pub const MIN: Timestamp = Timestamp(i64::MIN);
+    pub const MAX: Timestamp = Timestamp(i64::MAX);
+
+    pub const fn from_nanos(nanos: i64) -> Self {
+        Timestamp(nanos)
+    }
+
+    pub const fn as_nanos(self) -> i64 {
+        self.0
+    }
+
+    /// Seconds plus a fraction counted in `units_per_sec` (10^6 for microsecond pcap, ...).
+    pub fn from_secs_and_fraction(secs: i64, fraction: u64, units_per_sec: u64) -> Self {
+        let frac_nanos = (fraction as u128 * NANOS_PER_SEC as u128 / units_per_sec.max(1) as u128)
+            .min(i64::MAX as u128) as i64;
+        Timestamp(
+            secs.saturating_mul(NANOS_PER_SEC)
+                .saturating_add(frac_nanos),
+        )
+    }
+
+    /// Nanoseconds from `earlier` to `self`, never negative.
+    pub fn nanos_since(self, earlier: Timestamp) -> u64 {
+        self.0.saturating_sub(earlier.0).max(0) as u64
+    }
+
+    /// A value that formats as RFC 3339 UTC with `digits` fractional digits (0 to 9).
+    pub fn rfc3339(self, precision: Precision) -> Rfc3339 {
+        Rfc3339 {
+            ts: self,
+            precision,
+        }
+    }
+}
+
+/// How many fractional digits of a second a capture records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Precision(u8);
+
+impl Precision {
+    pub const SECONDS: Precision = Precision(0);
+    pub const MICROS: Precision = Precision(6);
+    pub const NANOS: Precision = Precision(9);
+
+    /// Fractional digits, capped at nanoseconds (the finest we keep).
+    pub fn digits(digits: u32) -> Precision {
+        Precision(digits.min(9) as u8)
+    }
+
+    /// The digits needed to show one tick of a clock with `units_per_sec` ticks per second.
+    pub fn for_units_per_sec(units_per_sec: u64) -> Precision {
+        let mut digits = 0;
+        let mut scale = 1u64;
+        while scale < units_per_sec && digits < 9 {
+            scale = scale.saturating_mul(10);
+            digits += 1;
+        }
+        Precision(digits)
+    }
+
+    pub fn fraction_digits(self) -> u32 {
+        u32::from(self.0)
+    }
+}
+
+impl Default for Precision {
+    fn default() -> Self {
+        Precision::MICROS
+    }
+}
+
+/// Display adapter for [`Timestamp::rfc3339`].
+#[derive(Clone, Copy, Debug)]
+pub struct Rfc3339 {
+    ts: Timestamp,
+    precision: Precision,
+}
+
+impl fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nanos = self.ts.0;
+        let secs = nanos.div_euclid(NANOS_PER_SEC);
+        let subsec = nanos.rem_euclid(NANOS_PER_SEC);
+        let days = secs.div_euclid(SECS_PER_DAY);
+        let secs_of_day = secs.rem_euclid(SECS_PER_DAY);
+        let (year, month, day) = civil_from_days(days);
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+            secs_of_day / 3600,
+            secs_of_day / 60 % 60,
+            secs_of_day % 60
+        )?;
+        let digits = self.precision.fraction_digits();
+        if digits > 0 {
+            let scaled = subsec / 10i64.pow(9 - digits);
+            write!(f, ".{scaled:0width$}", width = digits as usize)?;
+        }
+        f.write_str("Z")
+    }
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(nanos: i64, precision: Precision) -> String {
+        Timestamp::from_nanos(nanos).rfc3339(precision).to_string()
+    }
+
+    // Expected strings come from GNU date, e.g. `date -u -d @951782400.5 +%FT%T.%6NZ`.
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(fmt(0, Precision::SECONDS), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            fmt(951_782_400_500_000_000, Precision::MICROS),
+            "2000-02-29T00:00:00.500000Z"
+        );
+        assert_eq!(
+            fmt(1_767_261_600_123_456_789, Precision::NANOS),
+            "2026-01-01T10:00:00.123456789Z"
+        );
+        assert_eq!(
+            fmt(4_102_444_799_999_999_999, Precision::MICROS),
+            "2099-12-31T23:59:59.999999Z"
+        );
+        assert_eq!(
+            fmt(-1_000_000_000, Precision::SECONDS),
+            "1969-12-31T23:59:59Z"
+        );
+        assert_eq!(fmt(-1, Precision::NANOS), "1969-12-31T23:59:59.999999999Z");
+    }
+
+    #[test]
+    fn every_day_round_trips_through_the_calendar() {
+        // Walk day by day across leap and century years, checking continuity of the calendar.
+        let mut prev = civil_from_days(-800_000);
+        for days in -799_999..800_000 {
+            let cur = civil_from_days(days);
+            let next_day = (prev.0, prev.1, prev.2 + 1);
+            let next_month = (prev.0, prev.1 + 1, 1);
+            let next_year = (prev.0 + 1, 1, 1);
+            assert!(
+                cur == next_day || cur == next_month || cur == next_year,
+                "{prev:?} -> {cur:?}"
+            );
+            prev = cur;
+        }
+    }
+
+    #[test]
+    fn precision_from_clock_rate() {
+        assert_eq!(Precision::for_units_per_sec(1), Precision::SECONDS);
+        assert_eq!(Precision::for_units_per_sec(1_000_000), Precision::MICROS);
+        assert_eq!(
+            Precision::for_units_per_sec(1_000_000_000),
+            Precision::NANOS
+        );
+        assert_eq!(Precision::for_units_per_sec(1 << 20), Precision::digits(7));
+        assert_eq!(Precision::for_units_per_sec(u64::MAX), Precision::NANOS);
+    }
+
+    #[test]
+    fn fraction_scaling_saturates() {
+        let ts = Timestamp::from_secs_and_fraction(1, 500, 1000);
+        assert_eq!(ts.as_nanos(), 1_500_000_000);
+        let huge = Timestamp::from_secs_and_fraction(i64::MAX, u64::MAX, 1);
+        assert_eq!(huge, Timestamp::MAX);
+    }
+}

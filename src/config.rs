@@ -1,0 +1,31 @@
+//! Run-time configuration of an analysis, independent of how it was asked for (command line,
+//! tests, benchmarks).
+
+use crate::flow::IdleTimeouts;
+
+/// How packets become flows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnalysisConfig {
+    pub idle_timeouts: IdleTimeouts,
+}
+
+/// Order of the flow list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    /// Start time, earliest first (the capture's own order).
+    #[default]
+    Start,
+    /// Bytes in both directions, largest first.
+    Bytes,
+    /// Packets in both directions, most first.
+    Packets,
+    /// Duration, longest first.
+    Duration,
+}
+
+/// Which flows a flow list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlowListConfig {
+    pub sort: SortKey,
+    pub top: Option<usize>,
+}

@@ -1,0 +1,188 @@
+//! IPv4 and IPv6 headers, the IPv6 extension-header chain, and fragments.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::transport::transport;
+use super::{Dissection, Fragment, IpPacket, Malformed, Transport};
+
+/// Extension headers we walk before calling the chain broken.
+const MAX_EXTENSION_HEADERS: usize = 16;
+
+fn be16(d: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*d.get(at)?, *d.get(at + 1)?]))
+}
+
+fn be32(d: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes([
+        *d.get(at)?,
+        *d.get(at + 1)?,
+        *d.get(at + 2)?,
+        *d.get(at + 3)?,
+    ]))
+}
+
+/// Length of the IP packet on the wire, from its length field, checked against the frame.
+/// A zero length field is what segmentation offload leaves in captured outbound packets; the
+/// frame's own length is the truth then.
+/// Returns the length to use and whether the field disagreed with the frame.
+fn ip_length(declared: usize, min: usize, on_wire: usize) -> (usize, bool) {
+    if declared == 0 {
+        (on_wire, false)
+    } else if declared < min {
+        (on_wire.max(min), true)
+    } else if declared > on_wire {
+        (on_wire, true)
+    } else {
+        (declared, false)
+    }
+}
+
+pub(super) fn ipv4(frame: &[u8], offset: usize, wire_len: usize) -> Dissection {
+    let d = frame.get(offset..).unwrap_or_default();
+    let snapped = frame.len() < wire_len;
+    if d.len() < 20 {
+        return Dissection::Malformed(match d.first() {
+            Some(b) if b >> 4 != 4 => Malformed::IpVersion,
+            _ => Malformed::Ipv4HeaderCutShort,
+        });
+    }
+    if d[0] >> 4 != 4 {
+        return Dissection::Malformed(Malformed::IpVersion);
+    }
+    let src = IpAddr::V4(Ipv4Addr::new(d[12], d[13], d[14], d[15]));
+    let dst = IpAddr::V4(Ipv4Addr::new(d[16], d[17], d[18], d[19]));
+    let proto = d[9];
+    let on_wire = wire_len.saturating_sub(offset);
+    let header_len = usize::from(d[0] & 0x0f) * 4;
+    let (ip_len, length_bad) = ip_length(usize::from(be16(d, 2).unwrap_or(0)), 20, on_wire);
+    let anomaly = length_bad.then_some(Malformed::Ipv4TotalLength);
+    if header_len < 20 || header_len > ip_len {
+        // Where the header ends is unknown, so nothing after it (nor, in fuzzed or corrupted
+        // frames, the addresses) can be trusted: tshark and Zeek give up on such packets too.
+        return Dissection::Malformed(Malformed::Ipv4HeaderLength);
+    }
+    let flags_offset = be16(d, 6).unwrap_or(0);
+    let more = flags_offset & 0x2000 != 0;
+    let fragment_offset = flags_offset & 0x1fff;
+    let fragment = (more || fragment_offset != 0).then(|| Fragment {
+        id: u32::from(be16(d, 4).unwrap_or(0)),
+        first: fragment_offset == 0,
+        more,
+    });
+    let l4_len = ip_len - header_len;
+    let (transport_id, payload_len, transport_anomaly) = if fragment_offset != 0 {
+        (Transport::None, l4_len, None)
+    } else {
+        let l4 = d.get(header_len..).unwrap_or_default();
+        transport(proto, l4, l4_len, snapped)
+    };
+    Dissection::Ip(IpPacket {
+        src,
+        dst,
+        proto,
+        transport: transport_id,
+        payload_len: payload_len as u32,
+        fragment,
+        anomaly: anomaly.or(transport_anomaly),
+    })
+}
+
+pub(super) fn ipv6(frame: &[u8], offset: usize, wire_len: usize) -> Dissection {
+    let d = frame.get(offset..).unwrap_or_default();
+    let snapped = frame.len() < wire_len;
+    if d.len() < 40 {
+        return Dissection::Malformed(match d.first() {
+            Some(b) if b >> 4 != 6 => Malformed::IpVersion,
+            _ => Malformed::Ipv6HeaderCutShort,
+        });
+    }
+    if d[0] >> 4 != 6 {
+        return Dissection::Malformed(Malformed::IpVersion);
+    }
+    let addr = |at: usize| {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&d[at..at + 16]);
+        IpAddr::V6(Ipv6Addr::from(b))
+    };
+    let (src, dst) = (addr(8), addr(24));
+    let on_wire = wire_len.saturating_sub(offset);
+    let declared = usize::from(be16(d, 4).unwrap_or(0));
+    let (ip_len, length_bad) = if declared == 0 {
+        // Jumbograms and offloaded packets leave the field zero.
+        (on_wire, false)
+    } else {
+        ip_length(declared + 40, 40, on_wire)
+    };
+    let mut anomaly = length_bad.then_some(Malformed::Ipv6PayloadLength);
+
+    let mut next_header = d[6];
+    let mut at = 40usize;
+    let mut fragment = None;
+    for _ in 0..MAX_EXTENSION_HEADERS {
+        let header_len = match next_header {
+            // Hop-by-hop, routing, destination options, mobility, HIP, shim6.
+            0 | 43 | 60 | 135 | 139 | 140 => d.get(at + 1).map(|&l| (usize::from(l) + 1) * 8),
+            // Authentication header counts 4-byte units, minus two.
+            51 => d.get(at + 1).map(|&l| (usize::from(l) + 2) * 4),
+            44 => Some(8),
+            _ => break,
+        };
+        let (Some(header_len), Some(&following)) = (header_len, d.get(at)) else {
+            // The chain runs past what was captured: addresses are good, the transport unknown.
+            let malformed = (!snapped).then_some(Malformed::Ipv6ExtensionHeaders);
+            return Dissection::Ip(IpPacket {
+                src,
+                dst,
+                proto: next_header,
+                transport: Transport::None,
+                payload_len: ip_len.saturating_sub(at) as u32,
+                fragment,
+                anomaly: anomaly.or(malformed),
+            });
+        };
+        if next_header == 44 {
+            let offset_flags = be16(d, at + 2).unwrap_or(0);
+            let fragment_offset = offset_flags >> 3;
+            let this = Fragment {
+                id: be32(d, at + 4).unwrap_or(0),
+                first: fragment_offset == 0,
+                more: offset_flags & 1 != 0,
+            };
+            fragment = Some(this);
+            if !this.first {
+                // Later fragments carry the rest of the payload, with no transport header.
+                return Dissection::Ip(IpPacket {
+                    src,
+                    dst,
+                    proto: following,
+                    transport: Transport::None,
+                    payload_len: ip_len.saturating_sub(at + 8) as u32,
+                    fragment,
+                    anomaly,
+                });
+            }
+        }
+        next_header = following;
+        at += header_len;
+        if at > ip_len {
+            anomaly = Some(Malformed::Ipv6ExtensionHeaders);
+            break;
+        }
+    }
+    if matches!(next_header, 0 | 43 | 60 | 135 | 139 | 140 | 51 | 44) {
+        anomaly = Some(Malformed::Ipv6ExtensionHeaders);
+    }
+    let l4_len = ip_len.saturating_sub(at);
+    let l4 = d.get(at..).unwrap_or_default();
+    let (transport_id, payload_len, transport_anomaly) =
+        transport(next_header, l4, l4_len, snapped);
+    Dissection::Ip(IpPacket {
+        src,
+        dst,
+        proto: next_header,
+        transport: transport_id,
+        payload_len: payload_len as u32,
+        fragment,
+        anomaly: anomaly.or(transport_anomaly),
+    })
+}

@@ -1,0 +1,316 @@
+//! The table of live flows: one hash lookup per packet, idle flows expired as capture time
+//! advances so memory follows the number of concurrent flows, not the capture's length.
+
+use rustc_hash::FxHashMap;
+
+use super::tcp_state::TcpConnection;
+use super::{Contribution, Flow, FlowKey, PROTO_TCP, PROTO_UDP, Side};
+use crate::capture::Timestamp;
+use crate::dissect::tcp_flags::{ACK, SYN};
+
+const NANOS_PER_SEC: u64 = 1_000_000_000;
+
+/// How long a flow may stay silent before its next packet starts a new flow. `None` disables
+/// the split for that protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdleTimeouts {
+    pub tcp: Option<u64>,
+    pub udp: Option<u64>,
+    /// ICMP and every other protocol.
+    pub other: Option<u64>,
+}
+
+impl IdleTimeouts {
+    /// Zeek's inactivity timeouts: TCP 5 minutes, UDP and ICMP 1 minute.
+    pub fn zeek_defaults() -> Self {
+        IdleTimeouts {
+            tcp: Some(300 * NANOS_PER_SEC),
+            udp: Some(60 * NANOS_PER_SEC),
+            other: Some(60 * NANOS_PER_SEC),
+        }
+    }
+
+    /// One timeout for every protocol, in nanoseconds; zero disables idle splitting.
+    pub fn uniform(nanos: u64) -> Self {
+        let t = (nanos > 0).then_some(nanos);
+        IdleTimeouts {
+            tcp: t,
+            udp: t,
+            other: t,
+        }
+    }
+
+    pub fn for_proto(&self, proto: u8) -> Option<u64> {
+        match proto {
+            PROTO_TCP => self.tcp,
+            PROTO_UDP => self.udp,
+            _ => self.other,
+        }
+    }
+
+    /// How often (in capture time) to look for idle flows: half the shortest timeout.
+    fn sweep_interval(&self) -> Option<u64> {
+        [self.tcp, self.udp, self.other]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|t| (t / 2).max(1))
+    }
+}
+
+impl Default for IdleTimeouts {
+    fn default() -> Self {
+        IdleTimeouts::zeek_defaults()
+    }
+}
+
+#[derive(Debug)]
+pub struct FlowTable {
+    active: FxHashMap<FlowKey, Flow>,
+    finished: Vec<Flow>,
+    timeouts: IdleTimeouts,
+    next_sequence: u64,
+    /// The latest packet time seen: capture time, which drives expiry.
+    now: Timestamp,
+    next_sweep: Option<Timestamp>,
+}
+
+impl FlowTable {
+    pub fn new(timeouts: IdleTimeouts) -> Self {
+        FlowTable {
+            active: FxHashMap::default(),
+            finished: Vec::new(),
+            timeouts,
+            next_sequence: 0,
+            now: Timestamp::MIN,
+            next_sweep: None,
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Flows currently held in memory.
+    pub fn active_flows(&self) -> usize {
+        self.active.len()
+    }
+
+    /// Count `contribution` (one packet, or held-back fragments) sent by `from` in flow `key`.
+    pub fn add(&mut self, key: FlowKey, from: Side, contribution: &Contribution) {
+        self.now = self.now.max(contribution.last);
+        let timeout = self.timeouts.for_proto(key.proto);
+        let flow = match self.active.entry(key) {
+            std::collections::hash_map::Entry::Occupied(entry) => {
+                let flow = entry.into_mut();
+                let idle = timeout
+                    .is_some_and(|limit| contribution.first.nanos_since(flow.last_seen) > limit);
+                let new_connection = contribution
+                    .tcp_flags
+                    .is_some_and(|f| f & (SYN | ACK) == SYN)
+                    && flow.tcp.is_some_and(|t| t.is_finished());
+                if idle || new_connection {
+                    let sequence = self.next_sequence;
+                    self.next_sequence += 1;
+                    let previous =
+                        std::mem::replace(flow, start(key, from, contribution, sequence));
+                    self.finished.push(previous);
+                }
+                flow
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let sequence = self.next_sequence;
+                self.next_sequence += 1;
+                entry.insert(start(key, from, contribution, sequence))
+            }
+        };
+        apply(flow, from, contribution);
+        if let Some(interval) = self.timeouts.sweep_interval() {
+            match self.next_sweep {
+                Some(at) if self.now < at => {}
+                Some(_) => {
+                    self.expire_idle();
+                    self.next_sweep = Some(after(self.now, interval));
+                }
+                None => self.next_sweep = Some(after(self.now, interval)),
+            }
+        }
+    }
+
+    /// Move flows that have been idle past their timeout out of the table: their records are
+    /// final, since their next packet would start a new flow anyway.
+    fn expire_idle(&mut self) {
+        let now = self.now;
+        let timeouts = self.timeouts;
+        let expired = self.active.extract_if(|key, flow| {
+            timeouts
+                .for_proto(key.proto)
+                .is_some_and(|limit| now.nanos_since(flow.last_seen) > limit)
+        });
+        self.finished.extend(expired.map(|(_, flow)| flow));
+    }
+
+    /// Every flow, finished or still open, ordered by start time (then creation order).
+    pub fn into_flows(self) -> Vec<Flow> {
+        let mut flows = self.finished;
+        flows.extend(self.active.into_values());
+        flows.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
+        flows
+    }
+}
+
+fn after(ts: Timestamp, nanos: u64) -> Timestamp {
+    Timestamp::from_nanos(
+        ts.as_nanos()
+            .saturating_add(nanos.min(i64::MAX as u64) as i64),
+    )
+}
+
+fn start(key: FlowKey, from: Side, contribution: &Contribution, sequence: u64) -> Flow {
+    let tcp = (key.proto == PROTO_TCP && key.has_ports()).then(TcpConnection::default);
+    // A SYN-ACK as the first packet seen answers a SYN we missed: its receiver initiated.
+    let initiator = match contribution.tcp_flags {
+        Some(f) if f & (SYN | ACK) == (SYN | ACK) => from.other(),
+        _ => from,
+    };
+    Flow {
+        key,
+        initiator,
+        first_seen: contribution.first,
+        last_seen: contribution.last,
+        counters: Default::default(),
+        tcp,
+        sequence,
+    }
+}
+
+fn apply(flow: &mut Flow, from: Side, c: &Contribution) {
+    flow.first_seen = flow.first_seen.min(c.first);
+    flow.last_seen = flow.last_seen.max(c.last);
+    let syn_seen_before = (flow.counters[0].tcp_flags | flow.counters[1].tcp_flags) & SYN != 0;
+    let counters = &mut flow.counters[from.index()];
+    counters.packets += c.packets;
+    counters.bytes += c.bytes;
+    counters.payload_bytes += c.payload_bytes;
+    let (Some(flags), Some(tcp)) = (c.tcp_flags, flow.tcp.as_mut()) else {
+        return;
+    };
+    counters.tcp_flags |= flags;
+    // A SYN without ACK marks its sender as the initiator, even after midstream packets.
+    if flags & (SYN | ACK) == SYN && !syn_seen_before && from != flow.initiator {
+        flow.initiator = from;
+    }
+    let payload = u32::try_from(c.payload_bytes).unwrap_or(u32::MAX);
+    if tcp.on_segment(from.index(), flow.initiator.index(), flags, payload) {
+        flow.initiator = flow.initiator.other();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use super::*;
+    use crate::dissect::Transport;
+    use crate::dissect::tcp_flags::{FIN, RST};
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(10, 0, 0, last))
+    }
+
+    fn secs(s: i64) -> Timestamp {
+        Timestamp::from_nanos(s * 1_000_000_000)
+    }
+
+    fn tcp(table: &mut FlowTable, t: i64, from_client: bool, flags: u8, len: u32) {
+        let (src, dst, sport, dport) = if from_client {
+            (ip(2), ip(1), 40000, 443)
+        } else {
+            (ip(1), ip(2), 443, 40000)
+        };
+        let transport = Transport::Ports {
+            src: sport,
+            dst: dport,
+            tcp_flags: flags,
+        };
+        let (key, side) = FlowKey::new(src, dst, PROTO_TCP, transport);
+        table.add(
+            key,
+            side,
+            &Contribution::packet(secs(t), 60 + len, len, Some(flags)),
+        );
+    }
+
+    #[test]
+    fn syn_marks_the_initiator_whichever_side_sorts_first() {
+        let mut table = FlowTable::new(IdleTimeouts::zeek_defaults());
+        tcp(&mut table, 0, true, SYN, 0);
+        tcp(&mut table, 1, false, SYN | ACK, 0);
+        tcp(&mut table, 2, true, ACK, 10);
+        let flows = table.into_flows();
+        assert_eq!(flows.len(), 1);
+        assert_eq!(flows[0].src().addr, ip(2));
+        assert_eq!(flows[0].sent().packets, 2);
+        assert_eq!(flows[0].received().packets, 1);
+        assert_eq!(flows[0].tcp_state(), Some("S1"));
+    }
+
+    #[test]
+    fn synack_first_makes_its_receiver_the_initiator() {
+        let mut table = FlowTable::new(IdleTimeouts::zeek_defaults());
+        tcp(&mut table, 0, false, SYN | ACK, 0);
+        tcp(&mut table, 1, true, ACK, 0);
+        let flows = table.into_flows();
+        assert_eq!(flows[0].src().port, 40000);
+    }
+
+    #[test]
+    fn new_syn_after_close_or_reset_starts_a_new_flow() {
+        let mut table = FlowTable::new(IdleTimeouts::zeek_defaults());
+        tcp(&mut table, 0, true, SYN, 0);
+        tcp(&mut table, 1, false, RST | ACK, 0);
+        tcp(&mut table, 2, true, SYN, 0); // retry on the same port
+        tcp(&mut table, 3, false, SYN | ACK, 0);
+        tcp(&mut table, 4, true, FIN | ACK, 0);
+        tcp(&mut table, 5, false, FIN | ACK, 0);
+        tcp(&mut table, 6, true, ACK, 0); // the last ACK stays in the closed flow
+        let flows = table.into_flows();
+        let states: Vec<_> = flows.iter().map(|f| f.tcp_state()).collect();
+        assert_eq!(states, [Some("REJ"), Some("SF")]);
+        assert_eq!(flows[1].total_packets(), 5);
+    }
+
+    #[test]
+    fn idle_gap_splits_and_zero_disables() {
+        for (timeouts, expected) in [
+            (IdleTimeouts::zeek_defaults(), 2),
+            (IdleTimeouts::uniform(0), 1),
+        ] {
+            let mut table = FlowTable::new(timeouts);
+            tcp(&mut table, 0, true, ACK, 10);
+            tcp(&mut table, 301, true, ACK, 10);
+            assert_eq!(table.into_flows().len(), expected);
+        }
+    }
+
+    #[test]
+    fn idle_flows_leave_memory_as_time_advances() {
+        let mut table = FlowTable::new(IdleTimeouts::uniform(60 * NANOS_PER_SEC));
+        for i in 0..1000u16 {
+            let transport = Transport::Ports {
+                src: i,
+                dst: 53,
+                tcp_flags: 0,
+            };
+            let (key, side) = FlowKey::new(ip(1), ip(2), PROTO_UDP, transport);
+            table.add(
+                key,
+                side,
+                &Contribution::packet(secs(i64::from(i)), 80, 40, None),
+            );
+        }
+        // Only the flows of the last minute (plus one sweep interval) remain live.
+        assert!(table.active_flows() <= 91, "{}", table.active_flows());
+        assert_eq!(table.into_flows().len(), 1000);
+    }
+}

@@ -1,0 +1,182 @@
+//! The `ca-cli` binary: parse arguments, run the library, map outcomes to exit codes.
+
+mod cli;
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{CommandFactory, Parser};
+
+use ca_cli::config::{AnalysisConfig, FlowListConfig, SortKey};
+use ca_cli::flow::IdleTimeouts;
+use ca_cli::output::{self, Format, text};
+use ca_cli::source::{self, InputSpec};
+use ca_cli::view::Summary;
+use ca_cli::view::flows::FlowsReport;
+use cli::{Cli, Command, FlowsArgs, FormatArg, OutputArgs, SortArg};
+
+/// What the exit status means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Exit {
+    /// Results written (possibly with warnings about a damaged capture).
+    Success = 0,
+    /// Unusable input, an I/O failure, or (with --strict) a damaged capture.
+    Failure = 1,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(exit) => exit.into(),
+        Err(error) if is_broken_pipe(&error) => Exit::Success.into(),
+        Err(error) => {
+            eprintln!("ca-cli: error: {error:#}");
+            Exit::Failure.into()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Exit> {
+    match cli.command {
+        Command::Flows(args) => flows(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ca-cli", &mut script);
+            io::stdout().lock().write_all(&script)?;
+            Ok(Exit::Success)
+        }
+    }
+}
+
+fn flows(args: FlowsArgs) -> Result<Exit> {
+    let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
+    let inputs = source::open_all(&specs)?;
+    let config = AnalysisConfig {
+        idle_timeouts: args
+            .analysis
+            .idle_timeout
+            .map_or_else(IdleTimeouts::zeek_defaults, IdleTimeouts::uniform),
+    };
+    let analysis = ca_cli::analyze(inputs, &config)?;
+    let list = FlowListConfig {
+        sort: match args.sort {
+            SortArg::Start => SortKey::Start,
+            SortArg::Bytes => SortKey::Bytes,
+            SortArg::Packets => SortKey::Packets,
+            SortArg::Duration => SortKey::Duration,
+        },
+        top: args.top,
+    };
+    let report = FlowsReport::new(&analysis, &list);
+    let format = write_output(&args.output, |format, out, width| {
+        output::render(&report, format, out, width)
+    })?;
+    Ok(finish(
+        &report.summary,
+        format,
+        &args.output,
+        args.analysis.strict,
+    ))
+}
+
+fn format_of(args: &OutputArgs) -> Format {
+    if args.json {
+        return Format::Json;
+    }
+    match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Ndjson => Format::Ndjson,
+        FormatArg::Csv => Format::Csv,
+    }
+}
+
+/// Render to stdout or to `--output FILE`. A file is written beside its final name and renamed
+/// into place when complete, so a failed run never leaves half a report behind.
+fn write_output(
+    args: &OutputArgs,
+    render: impl FnOnce(Format, &mut dyn Write, u16) -> io::Result<()>,
+) -> Result<Format> {
+    let format = format_of(args);
+    match &args.output {
+        None => {
+            let stdout = io::stdout();
+            let width = table_width(stdout.is_terminal());
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            render(format, &mut out, width)?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let partial = partial_path(path);
+            let file = File::create(&partial)
+                .with_context(|| format!("{}: cannot create", partial.display()))?;
+            let mut out = BufWriter::with_capacity(1 << 16, file);
+            let written = render(format, &mut out, table_width(false))
+                .and_then(|()| out.flush())
+                .and_then(|()| std::fs::rename(&partial, path));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e).with_context(|| format!("{}: cannot write", path.display()));
+            }
+        }
+    }
+    Ok(format)
+}
+
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".partial-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Tables fit the terminal, or 100 columns when piped (or `COLUMNS` when set).
+fn table_width(to_terminal: bool) -> u16 {
+    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return columns;
+    }
+    if to_terminal && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+        return w;
+    }
+    100
+}
+
+/// Summary and warnings on stderr, and the exit status they imply.
+fn finish(summary: &Summary, format: Format, args: &OutputArgs, strict: bool) -> Exit {
+    if !args.quiet {
+        let mut err = io::stderr().lock();
+        if format == Format::Text {
+            for line in text::summary_lines(summary) {
+                let _ = writeln!(err, "ca-cli: {line}");
+            }
+        }
+        for warning in &summary.warnings {
+            let _ = writeln!(err, "ca-cli: warning: {warning}");
+        }
+    }
+    let damaged = summary.cut_short || summary.malformed_packets > 0;
+    if strict && damaged {
+        if !args.quiet {
+            eprintln!("ca-cli: error: the capture is damaged and --strict was given");
+        }
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

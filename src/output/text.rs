@@ -1,0 +1,284 @@
+//! Text for people: a table on stdout, and the capture summary for stderr. Human units
+//! (kB, MB, 1m 05s) appear only here.
+
+use std::io::{self, Write};
+
+use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
+
+use super::{Column, Tabular};
+use crate::view::Summary;
+
+/// Render the rows of `view` as a table that fits `width` columns where it can: long text
+/// cells (IPv6 endpoints) are broken after a `:` or `.` rather than anywhere, and numbers are
+/// never broken.
+pub fn table<V: Tabular>(view: &V, out: &mut dyn Write, width: u16) -> io::Result<()> {
+    let rows = view.rows();
+    if rows.is_empty() {
+        return writeln!(out, "{}", view.empty_message());
+    }
+    let columns = view.columns();
+    let mut cells: Vec<Vec<String>> = rows.iter().map(|row| view.cells(row)).collect();
+    fit_to_width(columns, &mut cells, usize::from(width));
+    let mut table = Table::new();
+    table
+        .load_style(STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(columns.iter().map(|c| aligned(Cell::new(c.header), c)));
+    for row in cells {
+        table.add_row(
+            row.into_iter()
+                .zip(columns)
+                .map(|(text, c)| aligned(Cell::new(text), c)),
+        );
+    }
+    for (index, column) in table.column_iter_mut().enumerate() {
+        // Two spaces between columns: one of padding, one where a border would be.
+        column.set_padding((0, if index + 1 < columns.len() { 1 } else { 0 }));
+    }
+    for line in table.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn aligned(cell: Cell, column: &Column) -> Cell {
+    if column.numeric {
+        cell.set_alignment(CellAlignment::Right)
+    } else {
+        cell
+    }
+}
+
+/// Display width of a cell: its widest line.
+fn cell_width(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+/// Narrow the widest text column, by breaking its cells at punctuation, until the table fits
+/// or no text column can shrink further.
+fn fit_to_width(columns: &[Column], cells: &mut [Vec<String>], width: usize) {
+    const MIN_TEXT_WIDTH: usize = 16;
+    let natural = |cells: &[Vec<String>], i: usize| {
+        cells
+            .iter()
+            .map(|row| row.get(i).map_or(0, |c| cell_width(c)))
+            .chain(std::iter::once(columns[i].header.chars().count()))
+            .max()
+            .unwrap_or(0)
+    };
+    loop {
+        let widths: Vec<usize> = (0..columns.len()).map(|i| natural(cells, i)).collect();
+        let total: usize = widths.iter().sum::<usize>() + 2 * columns.len().saturating_sub(1);
+        if total <= width {
+            return;
+        }
+        let widest = (0..columns.len())
+            .filter(|&i| !columns[i].numeric && widths[i] > MIN_TEXT_WIDTH)
+            .max_by_key(|&i| widths[i]);
+        let Some(column) = widest else {
+            return;
+        };
+        // Shrink towards the next-widest text column first, so the width is shared.
+        let runner_up = (0..columns.len())
+            .filter(|&i| i != column && !columns[i].numeric)
+            .map(|i| widths[i])
+            .max()
+            .unwrap_or(0);
+        let target = (widths[column].saturating_sub(total - width))
+            .max(runner_up.min(widths[column] - 1))
+            .max(MIN_TEXT_WIDTH);
+        let mut changed = false;
+        for row in cells.iter_mut() {
+            if let Some(cell) = row.get_mut(column)
+                && cell_width(cell) > target
+            {
+                let wrapped = wrap_at_punctuation(cell, target);
+                changed |= wrapped != *cell;
+                *cell = wrapped;
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+/// Break `text` into lines of at most `max` characters, after a `:`, `.`, `/` or space where
+/// possible, and only mid-word when a run has no such place.
+fn wrap_at_punctuation(text: &str, max: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for original in text.lines() {
+        let mut rest: Vec<char> = original.chars().collect();
+        while rest.len() > max {
+            let cut = rest[..max]
+                .iter()
+                .rposition(|c| matches!(c, ':' | '.' | '/' | ' '))
+                .map_or(max, |i| i + 1);
+            lines.push(
+                rest[..cut]
+                    .iter()
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string(),
+            );
+            rest.drain(..cut);
+        }
+        lines.push(rest.into_iter().collect());
+    }
+    lines.join("\n")
+}
+
+/// No borders, only a rule under the header.
+const STYLE: TableStyle =
+    TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
+
+/// The capture summary in a few lines, for stderr.
+pub fn summary_lines(summary: &Summary) -> Vec<String> {
+    let mut lines = Vec::new();
+    let span = match (&summary.first_seen, &summary.last_seen) {
+        (Some(first), Some(last)) => {
+            format!(" over {} ({first} to {last})", duration(summary.duration_s))
+        }
+        _ => String::new(),
+    };
+    let links: Vec<_> = summary.link_types.iter().map(|l| l.name.as_str()).collect();
+    let links = if links.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", links.join(" + "))
+    };
+    lines.push(format!(
+        "{} packets, {}{span}{links}",
+        thousands(summary.packets),
+        bytes(summary.bytes)
+    ));
+    let mut second = format!(
+        "{} from {} IP packets",
+        plural(summary.flows, "flow", "flows"),
+        thousands(summary.ip_packets)
+    );
+    if summary.non_ip_packets > 0 {
+        let kinds: Vec<_> = summary
+            .non_ip
+            .iter()
+            .map(|k| format!("{} {}", k.kind, thousands(k.packets)))
+            .collect();
+        second.push_str(&format!(
+            "; {} not IP ({})",
+            thousands(summary.non_ip_packets),
+            kinds.join(", ")
+        ));
+    }
+    if summary.malformed_packets > 0 {
+        second.push_str(&format!(
+            "; {} malformed",
+            thousands(summary.malformed_packets)
+        ));
+        if summary.undecoded_packets > 0 {
+            second.push_str(&format!(
+                " ({} not placed in a flow)",
+                thousands(summary.undecoded_packets)
+            ));
+        }
+    }
+    if summary.truncated_packets > 0 {
+        second.push_str(&format!(
+            "; {} cut by snaplen",
+            thousands(summary.truncated_packets)
+        ));
+    }
+    lines.push(second);
+    if summary.cut_short {
+        lines.push("capture cut short: results are partial".to_string());
+    }
+    lines
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bytes in SI units: "999 B", "1.2 kB", "3.4 MB".
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["kB", "MB", "GB", "TB", "PB", "EB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// A duration for people: "0.021 s", "12.5 s", "2m 05s", "1h 02m", "3d 04h".
+pub fn duration(seconds: f64) -> String {
+    if seconds < 10.0 {
+        return format!("{seconds:.3} s");
+    }
+    if seconds < 60.0 {
+        return format!("{seconds:.1} s");
+    }
+    let whole = seconds as u64;
+    let (d, h, m, s) = (
+        whole / 86_400,
+        whole / 3600 % 24,
+        whole / 60 % 60,
+        whole % 60,
+    );
+    if d > 0 {
+        format!("{d}d {h:02}h")
+    } else if h > 0 {
+        format!("{h}h {m:02}m")
+    } else {
+        format!("{m}m {s:02}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_punctuation_first() {
+        assert_eq!(
+            wrap_at_punctuation("[2a01:cb01:2049:8b07:991d:ec85:28df:f629]:56592", 20),
+            "[2a01:cb01:2049:\n8b07:991d:ec85:28df:\nf629]:56592"
+        );
+        assert_eq!(wrap_at_punctuation("abcdefghij", 4), "abcd\nefgh\nij");
+        assert_eq!(wrap_at_punctuation("short", 10), "short");
+    }
+
+    #[test]
+    fn human_units() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1000), "1.0 kB");
+        assert_eq!(bytes(1_234_567), "1.2 MB");
+        assert_eq!(bytes(999_960), "1.0 MB");
+        assert_eq!(bytes(u64::MAX), "18.4 EB");
+        assert_eq!(duration(0.0216), "0.022 s");
+        assert_eq!(duration(12.46), "12.5 s");
+        assert_eq!(duration(125.0), "2m 05s");
+        assert_eq!(duration(3720.0), "1h 02m");
+        assert_eq!(duration(273_600.0), "3d 04h");
+    }
+}

@@ -1,0 +1,262 @@
+//! Wires the stages together: sources → capture decoding → dissection → flow table, and keeps
+//! the capture-wide counts that make up the summary and the damage report.
+
+use std::collections::BTreeMap;
+
+use thiserror::Error;
+
+use crate::capture::{self, CaptureError, CaptureFormat, Frame, Precision, Timestamp};
+use crate::config::AnalysisConfig;
+use crate::dissect::{self, Dissection, Malformed, NonIp, Transport};
+use crate::flow::{
+    Contribution, Defragmenter, Flow, FlowKey, FlowTable, FragmentVerdict, Orphans, PROTO_TCP,
+};
+use crate::source::OpenedInput;
+
+#[derive(Debug, Error)]
+pub enum AnalysisError {
+    #[error("{input}: {error}")]
+    Capture { input: String, error: CaptureError },
+}
+
+/// What one input contributed, and how its stream ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputStats {
+    pub name: String,
+    pub format: Option<CaptureFormat>,
+    pub packets: u64,
+    pub bytes_read: u64,
+    /// Why the input stopped before its end, if it did.
+    pub cut_short: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// Packets of one kind of damage, and where the first one was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DamageTally {
+    pub packets: u64,
+    pub first_input: usize,
+    pub first_packet: u64,
+}
+
+/// Capture-wide counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaptureStats {
+    pub inputs: Vec<InputStats>,
+    pub packets: u64,
+    /// Sum of the frames' lengths on the wire.
+    pub bytes: u64,
+    pub first_seen: Option<Timestamp>,
+    pub last_seen: Option<Timestamp>,
+    /// Finest timestamp precision of any input.
+    pub precision: Option<Precision>,
+    /// Packets counted in flows.
+    pub ip_packets: u64,
+    pub non_ip: BTreeMap<NonIp, u64>,
+    /// Packets with damaged headers, whether or not they could still be placed in a flow.
+    pub malformed: BTreeMap<Malformed, DamageTally>,
+    /// Damaged packets that could not be placed in any flow.
+    pub undecoded_packets: u64,
+    /// Packets captured shorter than they were on the wire (snaplen).
+    pub truncated_packets: u64,
+    /// Packets per link type, in order of first appearance.
+    pub link_types: Vec<(u32, u64)>,
+}
+
+impl CaptureStats {
+    pub fn non_ip_packets(&self) -> u64 {
+        self.non_ip.values().sum()
+    }
+
+    pub fn malformed_packets(&self) -> u64 {
+        self.malformed.values().map(|t| t.packets).sum()
+    }
+
+    pub fn cut_short(&self) -> bool {
+        self.inputs.iter().any(|i| i.cut_short.is_some())
+    }
+
+    /// Everything a user should know about damage, one line each.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for input in &self.inputs {
+            if let Some(why) = &input.cut_short {
+                let counted = match input.packets {
+                    1 => "the 1 packet before it is counted".to_string(),
+                    n => format!("the {n} packets before it are counted"),
+                };
+                warnings.push(format!("{}: {why}; {counted}", input.name));
+            }
+            for note in &input.notes {
+                warnings.push(format!("{}: {note}", input.name));
+            }
+        }
+        for (reason, tally) in &self.malformed {
+            let input = self
+                .inputs
+                .get(tally.first_input)
+                .map_or("?", |i| i.name.as_str());
+            let more = match tally.packets {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            warnings.push(format!(
+                "{input}: packet {}{more}: {}",
+                tally.first_packet,
+                reason.describe()
+            ));
+        }
+        warnings
+    }
+
+    fn count_linktype(&mut self, linktype: u32) {
+        if let Some(entry) = self.link_types.iter_mut().find(|(l, _)| *l == linktype) {
+            entry.1 += 1;
+        } else {
+            self.link_types.push((linktype, 1));
+        }
+    }
+
+    fn note_damage(&mut self, reason: Malformed, input: usize, packet: u64) {
+        self.malformed
+            .entry(reason)
+            .and_modify(|t| t.packets += 1)
+            .or_insert(DamageTally {
+                packets: 1,
+                first_input: input,
+                first_packet: packet,
+            });
+    }
+}
+
+/// The result of analysing one or more inputs as one capture.
+#[derive(Debug)]
+pub struct Analysis {
+    pub stats: CaptureStats,
+    /// Every flow, ordered by start time.
+    pub flows: Vec<Flow>,
+}
+
+/// Per-packet work: dissect, then count in the flow table.
+struct FlowBuilder {
+    stats: CaptureStats,
+    table: FlowTable,
+    defrag: Defragmenter,
+    orphans: Vec<Orphans>,
+}
+
+impl FlowBuilder {
+    fn on_frame(&mut self, input: usize, frame: &Frame<'_>) {
+        let stats = &mut self.stats;
+        stats.packets += 1;
+        stats.bytes += u64::from(frame.orig_len);
+        let ts = frame.timestamp;
+        stats.first_seen = Some(stats.first_seen.map_or(ts, |t| t.min(ts)));
+        stats.last_seen = Some(stats.last_seen.map_or(ts, |t| t.max(ts)));
+        if (frame.data.len() as u64) < u64::from(frame.orig_len) {
+            stats.truncated_packets += 1;
+        }
+        match stats.link_types.first_mut() {
+            Some((l, n)) if *l == frame.linktype => *n += 1,
+            _ => stats.count_linktype(frame.linktype),
+        }
+        let packet = match dissect::dissect(frame.linktype, frame.data, frame.orig_len) {
+            Dissection::Ip(packet) => packet,
+            Dissection::NonIp(kind) => {
+                *stats.non_ip.entry(kind).or_insert(0) += 1;
+                return;
+            }
+            Dissection::Malformed(reason) => {
+                stats.undecoded_packets += 1;
+                stats.note_damage(reason, input, frame.number);
+                return;
+            }
+        };
+        if let Some(reason) = packet.anomaly {
+            stats.note_damage(reason, input, frame.number);
+        }
+        stats.ip_packets += 1;
+        let tcp_flags = match packet.transport {
+            Transport::Ports { tcp_flags, .. } if packet.proto == PROTO_TCP => Some(tcp_flags),
+            _ => None,
+        };
+        let contribution = Contribution::packet(ts, frame.orig_len, packet.payload_len, tcp_flags);
+        let Some(fragment) = packet.fragment else {
+            let (key, side) = FlowKey::new(packet.src, packet.dst, packet.proto, packet.transport);
+            self.table.add(key, side, &contribution);
+            return;
+        };
+        let verdict = self.defrag.on_fragment(
+            packet.src,
+            packet.dst,
+            packet.proto,
+            fragment,
+            packet.transport,
+            contribution,
+            &mut self.orphans,
+        );
+        if let FragmentVerdict::Count { transport, held } = verdict {
+            let (key, side) = FlowKey::new(packet.src, packet.dst, packet.proto, transport);
+            self.table.add(key, side, &contribution);
+            if let Some(held) = held {
+                self.table.add(key, side, &held);
+            }
+        }
+        self.flush_orphans();
+    }
+
+    fn flush_orphans(&mut self) {
+        for orphan in self.orphans.drain(..) {
+            let (key, side) = FlowKey::new(orphan.src, orphan.dst, orphan.proto, Transport::None);
+            self.table.add(key, side, &orphan.held);
+        }
+    }
+
+    fn finish(mut self) -> Analysis {
+        self.defrag.drain(&mut self.orphans);
+        self.flush_orphans();
+        Analysis {
+            stats: self.stats,
+            flows: self.table.into_flows(),
+        }
+    }
+}
+
+/// Analyse `inputs`, in order, as one capture.
+///
+/// Fails only when an input is unusable as a capture; damage inside an input is counted and
+/// reported in [`CaptureStats`], with everything before it kept.
+pub fn analyze(
+    inputs: Vec<OpenedInput>,
+    config: &AnalysisConfig,
+) -> Result<Analysis, AnalysisError> {
+    let mut builder = FlowBuilder {
+        stats: CaptureStats::default(),
+        table: FlowTable::new(config.idle_timeouts),
+        defrag: Defragmenter::new(),
+        orphans: Vec::new(),
+    };
+    for (index, input) in inputs.into_iter().enumerate() {
+        let OpenedInput { name, reader } = input;
+        let outcome =
+            capture::decode(reader, |frame| builder.on_frame(index, frame)).map_err(|error| {
+                AnalysisError::Capture {
+                    input: name.clone(),
+                    error,
+                }
+            })?;
+        let stats = &mut builder.stats;
+        if let Some(p) = outcome.precision {
+            stats.precision = Some(stats.precision.map_or(p, |q| q.max(p)));
+        }
+        stats.inputs.push(InputStats {
+            name,
+            format: outcome.format,
+            packets: outcome.frames,
+            bytes_read: outcome.bytes_consumed,
+            cut_short: outcome.cut_short,
+            notes: outcome.notes,
+        });
+    }
+    Ok(builder.finish())
+}
