@@ -49,12 +49,22 @@ fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Flows(args) => flows(args),
         Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "ca-cli", &mut script);
-            io::stdout().lock().write_all(&script)?;
+            io::stdout().lock().write_all(&completion_script(shell))?;
             Ok(Exit::Success)
         }
     }
+}
+
+fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "ca-cli", &mut script);
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete spells the subcommand states of a hyphenated binary two ways, so no
+        // option after a subcommand completes (clap-rs/clap#6421); use the loop's spelling.
+        let text = String::from_utf8_lossy(&script).replace("ca__subcmd__cli", "ca__cli");
+        script = text.into_bytes();
+    }
+    script
 }
 
 fn flows(args: FlowsArgs) -> Result<Exit> {

@@ -151,8 +151,10 @@ impl FlowBuilder {
         stats.packets += 1;
         stats.bytes += u64::from(frame.orig_len);
         let ts = frame.timestamp;
-        stats.first_seen = Some(stats.first_seen.map_or(ts, |t| t.min(ts)));
-        stats.last_seen = Some(stats.last_seen.map_or(ts, |t| t.max(ts)));
+        if ts.is_known() {
+            stats.first_seen = Some(stats.first_seen.map_or(ts, |t| t.min(ts)));
+            stats.last_seen = Some(stats.last_seen.map_or(ts, |t| t.max(ts)));
+        }
         if (frame.data.len() as u64) < u64::from(frame.orig_len) {
             stats.truncated_packets += 1;
         }

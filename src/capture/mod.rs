@@ -22,6 +22,7 @@ pub use timestamp::{Precision, Timestamp};
 pub struct Frame<'a> {
     /// 1-based position of the packet in its file, as Wireshark numbers frames.
     pub number: u64,
+    /// [`Timestamp::UNKNOWN`] for a packet the format gives no time.
     pub timestamp: Timestamp,
     /// The LINKTYPE_ value of the interface the packet was captured on.
     pub linktype: u32,

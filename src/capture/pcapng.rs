@@ -88,7 +88,8 @@ pub(super) struct NgHandler {
     big_endian: bool,
     interfaces: Vec<Interface>,
     frames: u64,
-    /// Simple Packet Blocks carry no time; they take the last time seen in the file.
+    /// Simple Packet Blocks carry no time; they take the last time seen in their section, or
+    /// none before the section's first timed packet (tshark shows them without a time).
     last_timestamp: Timestamp,
     precision: Option<Precision>,
     undeclared_interface_frames: u64,
@@ -121,7 +122,7 @@ impl NgHandler {
             big_endian,
             interfaces: Vec::new(),
             frames: 0,
-            last_timestamp: Timestamp::default(),
+            last_timestamp: Timestamp::UNKNOWN,
             precision: None,
             undeclared_interface_frames: 0,
             bad_resolution_interfaces: 0,
@@ -198,6 +199,7 @@ impl BlockHandler for NgHandler {
                 // A new section starts a new interface table, possibly in the other byte order.
                 self.big_endian = shb.big_endian();
                 self.interfaces.clear();
+                self.last_timestamp = Timestamp::UNKNOWN;
             }
             Block::InterfaceDescription(idb) => {
                 let interface = Interface::from_block(&idb, self.big_endian);
@@ -256,7 +258,9 @@ impl BlockHandler for NgHandler {
     fn describe_incomplete(&self, data: &[u8]) -> String {
         let block_type = self.u32_at(data, 0);
         match (block_type, self.u32_at(data, 4)) {
-            (Some(block_type), Some(len)) if block_type == SHB_TYPE || len < 12 || !len.is_multiple_of(4) => {
+            (Some(block_type), Some(len))
+                if block_type == SHB_TYPE || len < 12 || !len.is_multiple_of(4) =>
+            {
                 if block_type == SHB_TYPE {
                     format!(
                         "section header block of {len} bytes, only {} present",

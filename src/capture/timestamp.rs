@@ -16,6 +16,13 @@ pub struct Timestamp(i64);
 impl Timestamp {
     pub const MIN: Timestamp = Timestamp(i64::MIN);
     pub const MAX: Timestamp = Timestamp(i64::MAX);
+    /// A packet without a time (pcapng Simple Packet Blocks before any timed packet). It
+    /// sorts first and never widens a time span.
+    pub const UNKNOWN: Timestamp = Timestamp::MIN;
+
+    pub const fn is_known(self) -> bool {
+        self.0 != i64::MIN
+    }
 
     pub const fn from_nanos(nanos: i64) -> Self {
         Timestamp(nanos)
@@ -35,9 +42,21 @@ impl Timestamp {
         )
     }
 
-    /// Nanoseconds from `earlier` to `self`, never negative.
+    /// Nanoseconds from `earlier` to `self`, never negative, and zero when either is unknown.
     pub fn nanos_since(self, earlier: Timestamp) -> u64 {
+        if !self.is_known() || !earlier.is_known() {
+            return 0;
+        }
         self.0.saturating_sub(earlier.0).max(0) as u64
+    }
+
+    /// The earlier of two times, ignoring an unknown one.
+    pub fn earliest(self, other: Timestamp) -> Timestamp {
+        match (self.is_known(), other.is_known()) {
+            (true, true) => self.min(other),
+            (true, false) => self,
+            _ => other,
+        }
     }
 
     /// A value that formats as RFC 3339 UTC with `digits` fractional digits (0 to 9).

@@ -211,7 +211,7 @@ impl Contribution {
     }
 
     pub fn merge(&mut self, other: &Contribution) {
-        self.first = self.first.min(other.first);
+        self.first = self.first.earliest(other.first);
         self.last = self.last.max(other.last);
         self.packets += other.packets;
         self.bytes += other.bytes;

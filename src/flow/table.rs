@@ -185,7 +185,7 @@ fn start(key: FlowKey, from: Side, contribution: &Contribution, sequence: u64) -
 }
 
 fn apply(flow: &mut Flow, from: Side, c: &Contribution) {
-    flow.first_seen = flow.first_seen.min(c.first);
+    flow.first_seen = flow.first_seen.earliest(c.first);
     flow.last_seen = flow.last_seen.max(c.last);
     let syn_seen_before = (flow.counters[0].tcp_flags | flow.counters[1].tcp_flags) & SYN != 0;
     let counters = &mut flow.counters[from.index()];

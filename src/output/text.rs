@@ -54,51 +54,50 @@ fn cell_width(text: &str) -> usize {
     text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
 }
 
-/// Narrow the widest text column, by breaking its cells at punctuation, until the table fits
-/// or no text column can shrink further.
+/// Choose a width limit for each text column so that the table fits `width` (narrowing the
+/// widest column first, never below a floor), then break the cells that exceed their limit
+/// at punctuation.
 fn fit_to_width(columns: &[Column], cells: &mut [Vec<String>], width: usize) {
     const MIN_TEXT_WIDTH: usize = 16;
-    let natural = |cells: &[Vec<String>], i: usize| {
-        cells
-            .iter()
-            .map(|row| row.get(i).map_or(0, |c| cell_width(c)))
-            .chain(std::iter::once(columns[i].header.chars().count()))
-            .max()
-            .unwrap_or(0)
-    };
+    let mut limits: Vec<usize> = (0..columns.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|row| row.get(i).map_or(0, |c| cell_width(c)))
+                .chain(std::iter::once(columns[i].header.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let gaps = 2 * columns.len().saturating_sub(1);
     loop {
-        let widths: Vec<usize> = (0..columns.len()).map(|i| natural(cells, i)).collect();
-        let total: usize = widths.iter().sum::<usize>() + 2 * columns.len().saturating_sub(1);
+        let total: usize = limits.iter().sum::<usize>() + gaps;
         if total <= width {
-            return;
+            break;
         }
-        let widest = (0..columns.len())
-            .filter(|&i| !columns[i].numeric && widths[i] > MIN_TEXT_WIDTH)
-            .max_by_key(|&i| widths[i]);
-        let Some(column) = widest else {
-            return;
+        let text_columns = || (0..columns.len()).filter(|&i| !columns[i].numeric);
+        let Some(widest) = text_columns()
+            .filter(|&i| limits[i] > MIN_TEXT_WIDTH)
+            .max_by_key(|&i| limits[i])
+        else {
+            break;
         };
         // Shrink towards the next-widest text column first, so the width is shared.
-        let runner_up = (0..columns.len())
-            .filter(|&i| i != column && !columns[i].numeric)
-            .map(|i| widths[i])
+        let runner_up = text_columns()
+            .filter(|&i| i != widest)
+            .map(|i| limits[i])
             .max()
             .unwrap_or(0);
-        let target = (widths[column].saturating_sub(total - width))
-            .max(runner_up.min(widths[column] - 1))
+        let wanted = limits[widest].saturating_sub(total - width);
+        limits[widest] = wanted
+            .max(runner_up.min(limits[widest] - 1))
             .max(MIN_TEXT_WIDTH);
-        let mut changed = false;
-        for row in cells.iter_mut() {
-            if let Some(cell) = row.get_mut(column)
-                && cell_width(cell) > target
-            {
-                let wrapped = wrap_at_punctuation(cell, target);
-                changed |= wrapped != *cell;
-                *cell = wrapped;
+    }
+    for row in cells.iter_mut() {
+        for (cell, &limit) in row.iter_mut().zip(&limits) {
+            if cell_width(cell) > limit {
+                *cell = wrap_at_punctuation(cell, limit);
             }
-        }
-        if !changed {
-            return;
         }
     }
 }

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::{SCHEMA_VERSION, Summary, proto_name, seconds};
-use crate::capture::Precision;
+use crate::capture::{Precision, Timestamp};
 use crate::config::{FlowListConfig, SortKey};
 use crate::dissect::tcp_flags;
 use crate::flow::{Flow, FlowIdent};
@@ -28,8 +28,9 @@ pub struct FlowRecord {
     pub src_port: Option<u16>,
     pub dst_ip: IpAddr,
     pub dst_port: Option<u16>,
-    pub first_seen: String,
-    pub last_seen: String,
+    /// Null only for flows whose packets carry no time (pcapng Simple Packet Blocks).
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
     pub duration_s: f64,
     pub packets_sent: u64,
     pub bytes_sent: u64,
@@ -57,8 +58,8 @@ impl FlowRecord {
             src_port: ports.then_some(src.port),
             dst_ip: dst.addr,
             dst_port: ports.then_some(dst.port),
-            first_seen: flow.first_seen.rfc3339(precision).to_string(),
-            last_seen: flow.last_seen.rfc3339(precision).to_string(),
+            first_seen: known(flow.first_seen, precision),
+            last_seen: known(flow.last_seen, precision),
             duration_s: seconds(flow.duration_nanos()),
             packets_sent: flow.sent().packets,
             bytes_sent: flow.sent().bytes,
@@ -83,6 +84,10 @@ impl FlowRecord {
     pub fn total_packets(&self) -> u64 {
         self.packets_sent + self.packets_received
     }
+}
+
+fn known(ts: Timestamp, precision: Precision) -> Option<String> {
+    ts.is_known().then(|| ts.rfc3339(precision).to_string())
 }
 
 /// TCP flags as letters, in header bit order: FIN SYN RST PSH ACK URG ECE CWR.
