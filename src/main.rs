@@ -110,34 +110,49 @@ fn format_of(args: &OutputArgs) -> Format {
     }
 }
 
-/// Render to stdout or to `--output FILE`. A file is written beside its final name and renamed
-/// into place when complete, so a failed run never leaves half a report behind.
+/// Render to stdout or to `--output FILE`. A regular file is written beside its final name and
+/// renamed into place when complete, so a failed run never leaves half a report behind; a
+/// device, pipe or symbolic link (`/dev/null`, a FIFO, a link into another directory) is
+/// written in place, never replaced.
 fn write_output(
     args: &OutputArgs,
     render: impl FnOnce(Format, &mut dyn Write, u16) -> io::Result<()>,
 ) -> Result<Format> {
     let format = format_of(args);
-    match &args.output {
-        None => {
-            let stdout = io::stdout();
-            let width = table_width(stdout.is_terminal());
-            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-            render(format, &mut out, width)?;
-            out.flush()?;
-        }
-        Some(path) => {
-            let partial = partial_path(path);
-            let file = File::create(&partial)
-                .with_context(|| format!("{}: cannot create", partial.display()))?;
-            let mut out = BufWriter::with_capacity(1 << 16, file);
-            let written = render(format, &mut out, table_width(false))
-                .and_then(|()| out.flush())
-                .and_then(|()| std::fs::rename(&partial, path));
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&partial);
-                return Err(e).with_context(|| format!("{}: cannot write", path.display()));
-            }
-        }
+    let Some(path) = &args.output else {
+        let stdout = io::stdout();
+        let width = table_width(stdout.is_terminal());
+        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        render(format, &mut out, width)?;
+        out.flush()?;
+        return Ok(format);
+    };
+    let existing = std::fs::symlink_metadata(path).ok();
+    if existing.as_ref().is_some_and(|m| !m.file_type().is_file()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .with_context(|| format!("{}: cannot open for writing", path.display()))?;
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        render(format, &mut out, table_width(false))
+            .and_then(|()| out.flush())
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        return Ok(format);
+    }
+    let partial = partial_path(path);
+    let file =
+        File::create(&partial).with_context(|| format!("{}: cannot create", partial.display()))?;
+    if let Some(permissions) = existing.map(|m| m.permissions()) {
+        let _ = file.set_permissions(permissions);
+    }
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    let written = render(format, &mut out, table_width(false))
+        .and_then(|()| out.flush())
+        .and_then(|()| std::fs::rename(&partial, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e).with_context(|| format!("{}: cannot write", path.display()));
     }
     Ok(format)
 }

@@ -371,6 +371,50 @@ fn output_file_receives_the_report_and_stdout_stays_empty() {
 }
 
 #[test]
+fn output_to_a_device_or_a_link_writes_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    // Through a link, so that a regression replaces the link, not the machine's /dev/null.
+    let null_link = dir.path().join("null");
+    std::os::unix::fs::symlink("/dev/null", &null_link).unwrap();
+    ca_cli()
+        .arg("flows")
+        .arg(fixture("zeek_http-get.pcap"))
+        .arg("--output")
+        .arg(&null_link)
+        .assert()
+        .success();
+    let null = std::fs::metadata(&null_link).unwrap();
+    assert!(
+        null.file_type().is_char_device(),
+        "the link still leads to /dev/null"
+    );
+
+    let target = dir.path().join("target.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    ca_cli()
+        .arg("flows")
+        .arg(fixture("zeek_http-get.pcap"))
+        .args(["--json", "--output"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("schema_version")
+    );
+}
+
+#[test]
 fn text_output_puts_the_table_on_stdout_and_the_summary_on_stderr() {
     let output = ca_cli()
         .arg("flows")
