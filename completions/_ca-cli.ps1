@@ -25,22 +25,42 @@ Register-ArgumentCompleter -Native -CommandName 'ca-cli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'List bidirectional flows: who talked to whom, how much, how long, TCP state')
+            [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'List bidirectional flows: who talked to whom, how much, how long, TCP state, countries')
+            [CompletionResult]::new('protocols', 'protocols', [CompletionResultType]::ParameterValue, 'Protocol overview: traffic by transport protocol, by service and by country')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Statistics: top sources and destinations, services, countries, flow durations')
+            [CompletionResult]::new('geo', 'geo', [CompletionResultType]::ParameterValue, 'Geomap: traffic per country; with --country CC, that country''s addresses and services')
+            [CompletionResult]::new('geoip', 'geoip', [CompletionResultType]::ParameterValue, 'GeoIP databases: what they are (info) and what they say about addresses (lookup)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ca-cli;flows' {
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
+            [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
+            [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Services: dns, https, ssh, ... (port-based names)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address or CIDR network at either end')
+            [CompletionResult]::new('--src', '--src', [CompletionResultType]::ParameterName, 'Address or CIDR network of the source (initiator)')
+            [CompletionResult]::new('--dst', '--dst', [CompletionResultType]::ParameterName, 'Address or CIDR network of the destination (responder)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port at either end')
+            [CompletionResult]::new('--country', '--country', [CompletionResultType]::ParameterName, 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country')
+            [CompletionResult]::new('--src-country', '--src-country', [CompletionResultType]::ParameterName, 'Country of the source')
+            [CompletionResult]::new('--dst-country', '--dst-country', [CompletionResultType]::ParameterName, 'Country of the destination')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture''s start')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture''s start')
+            [CompletionResult]::new('--min-bytes', '--min-bytes', [CompletionResultType]::ParameterName, 'Flows of at least N bytes (both ways; k, M, G allowed)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'A filter expression (see below)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Order of the flows')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the flows')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show only the first N flows (after sorting)')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Show only the first N flows (after sorting)')
-            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit with status 1 when a capture is cut short or has malformed packets')
+            [CompletionResult]::new('--no-geoip', '--no-geoip', [CompletionResultType]::ParameterName, 'No GeoIP lookups (special-range labels still apply)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
@@ -48,6 +68,163 @@ Register-ArgumentCompleter -Native -CommandName 'ca-cli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ca-cli;protocols' {
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
+            [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
+            [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Services: dns, https, ssh, ... (port-based names)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address or CIDR network at either end')
+            [CompletionResult]::new('--src', '--src', [CompletionResultType]::ParameterName, 'Address or CIDR network of the source (initiator)')
+            [CompletionResult]::new('--dst', '--dst', [CompletionResultType]::ParameterName, 'Address or CIDR network of the destination (responder)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port at either end')
+            [CompletionResult]::new('--country', '--country', [CompletionResultType]::ParameterName, 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country')
+            [CompletionResult]::new('--src-country', '--src-country', [CompletionResultType]::ParameterName, 'Country of the source')
+            [CompletionResult]::new('--dst-country', '--dst-country', [CompletionResultType]::ParameterName, 'Country of the destination')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture''s start')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture''s start')
+            [CompletionResult]::new('--min-bytes', '--min-bytes', [CompletionResultType]::ParameterName, 'Flows of at least N bytes (both ways; k, M, G allowed)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'A filter expression (see below)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit with status 1 when a capture is cut short or has malformed packets')
+            [CompletionResult]::new('--no-geoip', '--no-geoip', [CompletionResultType]::ParameterName, 'No GeoIP lookups (special-range labels still apply)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ca-cli;stats' {
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
+            [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
+            [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Services: dns, https, ssh, ... (port-based names)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address or CIDR network at either end')
+            [CompletionResult]::new('--src', '--src', [CompletionResultType]::ParameterName, 'Address or CIDR network of the source (initiator)')
+            [CompletionResult]::new('--dst', '--dst', [CompletionResultType]::ParameterName, 'Address or CIDR network of the destination (responder)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port at either end')
+            [CompletionResult]::new('--country', '--country', [CompletionResultType]::ParameterName, 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country')
+            [CompletionResult]::new('--src-country', '--src-country', [CompletionResultType]::ParameterName, 'Country of the source')
+            [CompletionResult]::new('--dst-country', '--dst-country', [CompletionResultType]::ParameterName, 'Country of the destination')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture''s start')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture''s start')
+            [CompletionResult]::new('--min-bytes', '--min-bytes', [CompletionResultType]::ParameterName, 'Flows of at least N bytes (both ways; k, M, G allowed)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'A filter expression (see below)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Entries per top list')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Entries per top list')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit with status 1 when a capture is cut short or has malformed packets')
+            [CompletionResult]::new('--no-geoip', '--no-geoip', [CompletionResultType]::ParameterName, 'No GeoIP lookups (special-range labels still apply)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ca-cli;geo' {
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
+            [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
+            [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Services: dns, https, ssh, ... (port-based names)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address or CIDR network at either end')
+            [CompletionResult]::new('--src', '--src', [CompletionResultType]::ParameterName, 'Address or CIDR network of the source (initiator)')
+            [CompletionResult]::new('--dst', '--dst', [CompletionResultType]::ParameterName, 'Address or CIDR network of the destination (responder)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port at either end')
+            [CompletionResult]::new('--country', '--country', [CompletionResultType]::ParameterName, 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country')
+            [CompletionResult]::new('--src-country', '--src-country', [CompletionResultType]::ParameterName, 'Country of the source')
+            [CompletionResult]::new('--dst-country', '--dst-country', [CompletionResultType]::ParameterName, 'Country of the destination')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture''s start')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture''s start')
+            [CompletionResult]::new('--min-bytes', '--min-bytes', [CompletionResultType]::ParameterName, 'Flows of at least N bytes (both ways; k, M, G allowed)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'A filter expression (see below)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit with status 1 when a capture is cut short or has malformed packets')
+            [CompletionResult]::new('--no-geoip', '--no-geoip', [CompletionResultType]::ParameterName, 'No GeoIP lookups (special-range labels still apply)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ca-cli;geoip' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the GeoIP databases in use: source, type, build date, licence')
+            [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Look addresses up: country, special-range label, city and AS where the databases have them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ca-cli;geoip;info' {
+            [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
+            [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--no-geoip', '--no-geoip', [CompletionResultType]::ParameterName, 'No GeoIP lookups (special-range labels still apply)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ca-cli;geoip;lookup' {
+            [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
+            [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of standard output')
+            [CompletionResult]::new('--no-geoip', '--no-geoip', [CompletionResultType]::ParameterName, 'No GeoIP lookups (special-range labels still apply)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary and no warnings on standard error (errors still)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ca-cli;geoip;help' {
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the GeoIP databases in use: source, type, build date, licence')
+            [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Look addresses up: country, special-range label, city and AS where the databases have them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ca-cli;geoip;help;info' {
+            break
+        }
+        'ca-cli;geoip;help;lookup' {
+            break
+        }
+        'ca-cli;geoip;help;help' {
             break
         }
         'ca-cli;completions' {
@@ -58,12 +235,36 @@ Register-ArgumentCompleter -Native -CommandName 'ca-cli' -ScriptBlock {
             break
         }
         'ca-cli;help' {
-            [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'List bidirectional flows: who talked to whom, how much, how long, TCP state')
+            [CompletionResult]::new('flows', 'flows', [CompletionResultType]::ParameterValue, 'List bidirectional flows: who talked to whom, how much, how long, TCP state, countries')
+            [CompletionResult]::new('protocols', 'protocols', [CompletionResultType]::ParameterValue, 'Protocol overview: traffic by transport protocol, by service and by country')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Statistics: top sources and destinations, services, countries, flow durations')
+            [CompletionResult]::new('geo', 'geo', [CompletionResultType]::ParameterValue, 'Geomap: traffic per country; with --country CC, that country''s addresses and services')
+            [CompletionResult]::new('geoip', 'geoip', [CompletionResultType]::ParameterValue, 'GeoIP databases: what they are (info) and what they say about addresses (lookup)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ca-cli;help;flows' {
+            break
+        }
+        'ca-cli;help;protocols' {
+            break
+        }
+        'ca-cli;help;stats' {
+            break
+        }
+        'ca-cli;help;geo' {
+            break
+        }
+        'ca-cli;help;geoip' {
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the GeoIP databases in use: source, type, build date, licence')
+            [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Look addresses up: country, special-range label, city and AS where the databases have them')
+            break
+        }
+        'ca-cli;help;geoip;info' {
+            break
+        }
+        'ca-cli;help;geoip;lookup' {
             break
         }
         'ca-cli;help;completions' {

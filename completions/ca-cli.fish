@@ -26,27 +26,167 @@ end
 
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -s h -l help -d 'Print help'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -s V -l version -d 'Print version'
-complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "flows" -d 'List bidirectional flows: who talked to whom, how much, how long, TCP state'
+complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "flows" -d 'List bidirectional flows: who talked to whom, how much, how long, TCP state, countries'
+complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "protocols" -d 'Protocol overview: traffic by transport protocol, by service and by country'
+complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "stats" -d 'Statistics: top sources and destinations, services, countries, flow durations'
+complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "geo" -d 'Geomap: traffic per country; with --country CC, that country\'s addresses and services'
+complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "geoip" -d 'GeoIP databases: what they are (info) and what they say about addresses (lookup)'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l service -d 'Services: dns, https, ssh, ... (port-based names)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l host -d 'Address or CIDR network at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l src -d 'Address or CIDR network of the source (initiator)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l dst -d 'Address or CIDR network of the destination (responder)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l port -d 'Port at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l src-country -d 'Country of the source' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l dst-country -d 'Country of the destination' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l until -d 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l min-bytes -d 'Flows of at least N bytes (both ways; k, M, G allowed)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l filter -d 'A filter expression (see below)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s s -l sort -d 'Order of the flows' -r -f -a "start\t'Start time, earliest first'
 bytes\t'Bytes both ways, largest first'
 packets\t'Packets both ways, most first'
 duration\t'Duration, longest first'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s n -l top -d 'Show only the first N flows (after sorting)' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s f -l format -d 'Output format' -r -f -a "text\t'A table for people (summary on stderr)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
 json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l service -d 'Services: dns, https, ssh, ... (port-based names)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l host -d 'Address or CIDR network at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l src -d 'Address or CIDR network of the source (initiator)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l dst -d 'Address or CIDR network of the destination (responder)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l port -d 'Port at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l src-country -d 'Country of the source' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l dst-country -d 'Country of the destination' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l until -d 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l min-bytes -d 'Flows of at least N bytes (both ways; k, M, G allowed)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l filter -d 'A filter expression (see below)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'"
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l json -d 'Shorthand for --format json'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l service -d 'Services: dns, https, ssh, ... (port-based names)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l host -d 'Address or CIDR network at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l src -d 'Address or CIDR network of the source (initiator)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l dst -d 'Address or CIDR network of the destination (responder)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l port -d 'Port at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l src-country -d 'Country of the source' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l dst-country -d 'Country of the destination' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l until -d 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l min-bytes -d 'Flows of at least N bytes (both ways; k, M, G allowed)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l filter -d 'A filter expression (see below)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s n -l top -d 'Entries per top list' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'"
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l json -d 'Shorthand for --format json'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l service -d 'Services: dns, https, ssh, ... (port-based names)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l host -d 'Address or CIDR network at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l src -d 'Address or CIDR network of the source (initiator)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l dst -d 'Address or CIDR network of the destination (responder)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l port -d 'Port at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l src-country -d 'Country of the source' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l dst-country -d 'Country of the destination' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l until -d 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l min-bytes -d 'Flows of at least N bytes (both ways; k, M, G allowed)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l filter -d 'A filter expression (see below)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'"
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l json -d 'Shorthand for --format json'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -s h -l help -d 'Print help'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -f -a "info" -d 'Show the GeoIP databases in use: source, type, build date, licence'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -f -a "lookup" -d 'Look addresses up: country, special-range label, city and AS where the databases have them'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'"
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l json -d 'Shorthand for --format json'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'"
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l json -d 'Shorthand for --format json'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show the GeoIP databases in use: source, type, build date, licence'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from help" -f -a "lookup" -d 'Look addresses up: country, special-range label, city and AS where the databases have them'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows completions help" -f -a "flows" -d 'List bidirectional flows: who talked to whom, how much, how long, TCP state'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "flows" -d 'List bidirectional flows: who talked to whom, how much, how long, TCP state, countries'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "protocols" -d 'Protocol overview: traffic by transport protocol, by service and by country'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "stats" -d 'Statistics: top sources and destinations, services, countries, flow durations'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "geo" -d 'Geomap: traffic per country; with --country CC, that country\'s addresses and services'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "geoip" -d 'GeoIP databases: what they are (info) and what they say about addresses (lookup)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and __fish_seen_subcommand_from geoip" -f -a "info" -d 'Show the GeoIP databases in use: source, type, build date, licence'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and __fish_seen_subcommand_from geoip" -f -a "lookup" -d 'Look addresses up: country, special-range label, city and AS where the databases have them'

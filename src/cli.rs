@@ -1,35 +1,45 @@
 //! The command line: clap argument types only. `main.rs` turns them into the library's
 //! configuration; nothing below this file knows about clap.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
+
+use ca_cli::enrich::CountryCode;
+use ca_cli::filter::{IpNet, TimeBound};
 
 const EXAMPLES: &str = "\
 Examples:
   ca-cli flows capture.pcap                        flows as a table
   ca-cli flows a.pcap b.pcapng --format json       several files as one capture, one JSON document
   ca-cli flows capture.cap --format ndjson | jq 'select(.bytes_sent > 1000000)'
-  ca-cli flows capture.pcap --sort bytes --top 20  the 20 biggest flows
+  ca-cli protocols capture.pcap                    traffic by protocol, service and country
+  ca-cli stats capture.pcap --top 20               top talkers, services, countries, durations
+  ca-cli geo capture.pcap                          traffic per country, with bars
+  ca-cli geo capture.pcap --country DE             one country's addresses and services
+  ca-cli flows capture.pcap --filter 'proto tcp and dst port 443 and not country US'
   cat capture.pcap | ca-cli flows -                read standard input
-  ca-cli completions bash > /etc/bash_completion.d/ca-cli
 
 Exit status: 0 success (also with warnings about a damaged capture), 1 unusable input or a
-failure (and, with --strict, a damaged capture), 2 usage error.";
+failure (and, with --strict, a damaged capture), 2 usage error (including a bad --filter).";
 
-const FLOWS_EXAMPLES: &str = "\
-Examples:
-  ca-cli flows capture.pcap
-  ca-cli flows capture.pcap --sort bytes --top 20
-  ca-cli flows a.pcap b.pcapng --format json > flows.json
-  ca-cli flows capture.cap --format ndjson | jq 'select(.tcp_state == \"REJ\")'
-  ca-cli flows capture.pcap --format csv --output flows.csv
-  cat capture.pcap | ca-cli flows -
-
-A flow is one conversation: protocol plus both addresses and ports (ICMP echo by its
-identifier), in both directions. The source (src) is the side that sent the first packet, or the
-SYN of a TCP connection. Bytes are frame lengths on the wire, as Wireshark counts them.";
+const FILTER_HELP: &str = "\
+Select flows with an expression, combined (and) with the other filter options:
+  proto NAME|NUMBER           tcp, udp, icmp, icmpv6, gre, esp, 47, ...
+  [src|dst] host ADDR|CIDR    either end without src/dst (also: net, ip)
+  [src|dst] port [CMP] N      port 443, dst port >= 1024
+  [src|dst] country CC        ISO 3166 alpha-2, any case
+  [src|dst] label NAME        private, loopback, link-local, cgnat, multicast, azure-wireserver,
+                              azure-imds, ... or public (no label)
+  service NAME                dns, https, ssh, tcp/8443, ...
+  state NAME                  TCP state: S0, S1, SF, REJ, RSTO, ...
+  bytes|packets|payload CMP N[k|M|G|KiB|MiB|GiB]
+  duration CMP N[ms|s|m|h]
+  since|until TIME            RFC 3339, or +DURATION after the capture's start
+  not X, X and Y, X or Y, (X) also !, &&, ||; CMP is = != < <= > >=
+Example: --filter 'proto tcp and (dst port 443 or dst port 8443) and not country US'";
 
 /// Turn packet captures (pcap, pcapng, Azure Network Watcher .cap) into traffic insight.
 #[derive(Debug, Parser)]
@@ -47,9 +57,20 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List bidirectional flows: who talked to whom, how much, how long, TCP state
+    /// List bidirectional flows: who talked to whom, how much, how long, TCP state, countries
     #[command(after_help = FLOWS_EXAMPLES)]
     Flows(FlowsArgs),
+    /// Protocol overview: traffic by transport protocol, by service and by country
+    Protocols(ProtocolsArgs),
+    /// Statistics: top sources and destinations, services, countries, flow durations
+    Stats(StatsArgs),
+    /// Geomap: traffic per country; with --country CC, that country's addresses and services
+    Geo(GeoViewArgs),
+    /// GeoIP databases: what they are (info) and what they say about addresses (lookup)
+    Geoip {
+        #[command(subcommand)]
+        command: GeoipCommand,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions {
         #[arg(value_enum)]
@@ -57,12 +78,45 @@ pub enum Command {
     },
 }
 
+const FLOWS_EXAMPLES: &str = "\
+Examples:
+  ca-cli flows capture.pcap
+  ca-cli flows capture.pcap --sort bytes --top 20
+  ca-cli flows a.pcap b.pcapng --format json > flows.json
+  ca-cli flows capture.cap --format ndjson | jq 'select(.tcp_state == \"REJ\")'
+  ca-cli flows capture.pcap --format csv --output flows.csv
+  ca-cli flows capture.pcap --country CN --service ssh
+  cat capture.pcap | ca-cli flows -
+
+A flow is one conversation: protocol plus both addresses and ports (ICMP echo by its
+identifier), in both directions. The source (src) is the side that sent the first packet, or the
+SYN of a TCP connection. Bytes are frame lengths on the wire, as Wireshark counts them.";
+
+#[derive(Debug, Subcommand)]
+pub enum GeoipCommand {
+    /// Show the GeoIP databases in use: source, type, build date, licence
+    Info {
+        #[command(flatten)]
+        geo: GeoArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Look addresses up: country, special-range label, city and AS where the databases have them
+    Lookup {
+        /// IP addresses
+        #[arg(required = true, value_name = "ADDRESS")]
+        addresses: Vec<IpAddr>,
+        #[command(flatten)]
+        geo: GeoArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
 #[derive(Debug, Args)]
 pub struct FlowsArgs {
-    /// Capture files (pcap or pcapng, recognised by content) or - for standard input; several
-    /// are analysed as one capture
-    #[arg(required = true, value_name = "CAPTURE")]
-    pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub capture: CaptureArgs,
 
     /// Order of the flows
     #[arg(long, short, value_enum, default_value_t = SortArg::Start)]
@@ -73,10 +127,54 @@ pub struct FlowsArgs {
     pub top: Option<usize>,
 
     #[command(flatten)]
-    pub analysis: AnalysisArgs,
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtocolsArgs {
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+
+    /// Entries per top list
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub top: usize,
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GeoViewArgs {
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// What every capture-reading command takes: the inputs, how to analyse them, GeoIP, filters.
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// Capture files (pcap or pcapng, recognised by content) or - for standard input; several
+    /// are analysed as one capture
+    #[arg(required = true, value_name = "CAPTURE")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    #[command(flatten)]
+    pub geo: GeoArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -104,6 +202,82 @@ pub struct AnalysisArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "GeoIP")]
+pub struct GeoArgs {
+    /// Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb
+    /// [default: the bundled ip-location-db country database]
+    #[arg(long, value_name = "PATH", env = "CA_CLI_GEOIP_DB")]
+    pub geoip_db: Option<PathBuf>,
+
+    /// ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations
+    #[arg(long, value_name = "PATH", env = "CA_CLI_ASN_DB")]
+    pub asn_db: Option<PathBuf>,
+
+    /// No GeoIP lookups (special-range labels still apply)
+    #[arg(long, conflicts_with = "geoip_db")]
+    pub no_geoip: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    next_help_heading = "Filters (select flows; repeat an option or use commas for alternatives)"
+)]
+pub struct FilterArgs {
+    /// IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number
+    #[arg(long, value_name = "PROTO", value_delimiter = ',', value_parser = parse_proto)]
+    pub proto: Vec<String>,
+
+    /// Services: dns, https, ssh, ... (port-based names)
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub service: Vec<String>,
+
+    /// Address or CIDR network at either end
+    #[arg(long, value_name = "IP|CIDR", value_delimiter = ',')]
+    pub host: Vec<IpNet>,
+
+    /// Address or CIDR network of the source (initiator)
+    #[arg(long, value_name = "IP|CIDR", value_delimiter = ',')]
+    pub src: Vec<IpNet>,
+
+    /// Address or CIDR network of the destination (responder)
+    #[arg(long, value_name = "IP|CIDR", value_delimiter = ',')]
+    pub dst: Vec<IpNet>,
+
+    /// Port at either end
+    #[arg(long, value_name = "N", value_delimiter = ',')]
+    pub port: Vec<u16>,
+
+    /// Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country
+    #[arg(long, value_name = "CC", value_delimiter = ',', value_parser = parse_country)]
+    pub country: Vec<CountryCode>,
+
+    /// Country of the source
+    #[arg(long, value_name = "CC", value_delimiter = ',', value_parser = parse_country)]
+    pub src_country: Vec<CountryCode>,
+
+    /// Country of the destination
+    #[arg(long, value_name = "CC", value_delimiter = ',', value_parser = parse_country)]
+    pub dst_country: Vec<CountryCode>,
+
+    /// Flows active at or after TIME: RFC 3339, or +DURATION after the capture's start
+    #[arg(long, value_name = "TIME", value_parser = parse_time_bound)]
+    pub since: Option<String>,
+
+    /// Flows active at or before TIME: RFC 3339, or +DURATION after the capture's start
+    #[arg(long, value_name = "TIME", value_parser = parse_time_bound)]
+    pub until: Option<String>,
+
+    /// Flows of at least N bytes (both ways; k, M, G allowed)
+    #[arg(long, value_name = "N", value_parser = parse_bytes)]
+    pub min_bytes: Option<String>,
+
+    /// A filter expression (see below)
+    #[arg(long, value_name = "EXPR", long_help = FILTER_HELP)]
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
@@ -124,7 +298,7 @@ pub struct OutputArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
-    /// A table for people (summary on stderr)
+    /// Tables for people (summary on stderr)
     Text,
     /// One JSON document
     Json,
@@ -136,26 +310,31 @@ pub enum FormatArg {
 
 /// "300", "300s", "1.5m", "5m", "1h", "250ms" -> nanoseconds.
 fn parse_duration_nanos(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("'{text}' is not a duration (examples: 300, 90s, 5m, 1h)"))?;
-    let scale = match unit.trim() {
-        "" | "s" => 1e9,
-        "ms" => 1e6,
-        "m" | "min" => 60e9,
-        "h" => 3600e9,
-        other => return Err(format!("unknown unit '{other}' (use ms, s, m or h)")),
-    };
-    let nanos = value * scale;
-    if !(0.0..=1e18).contains(&nanos) {
-        return Err(format!("'{text}' is out of range"));
-    }
-    Ok(nanos.round() as u64)
+    ca_cli::filter::parse_duration(text.trim())
+        .ok_or_else(|| format!("'{text}' is not a duration (examples: 300, 90s, 5m, 1h, 250ms)"))
+}
+
+fn parse_proto(text: &str) -> Result<String, String> {
+    ca_cli::filter::proto_number(text)
+        .map(|_| text.to_string())
+        .ok_or_else(|| {
+            format!("unknown protocol '{text}' (tcp, udp, icmp, icmpv6, gre, esp, or a number)")
+        })
+}
+
+fn parse_country(text: &str) -> Result<CountryCode, String> {
+    CountryCode::parse(text)
+        .ok_or_else(|| format!("'{text}' is not a two-letter country code (ISO 3166)"))
+}
+
+fn parse_time_bound(text: &str) -> Result<String, String> {
+    text.parse::<TimeBound>().map(|_| text.to_string())
+}
+
+fn parse_bytes(text: &str) -> Result<String, String> {
+    ca_cli::filter::parse_size(text)
+        .map(|_| text.to_string())
+        .ok_or_else(|| format!("'{text}' is not a byte count (examples: 1500, 10k, 2M)"))
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@
 pub mod capture;
 pub mod config;
 pub mod dissect;
+pub mod enrich;
+pub mod filter;
 pub mod flow;
 pub mod output;
 pub mod pipeline;

@@ -11,12 +11,21 @@ use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 
 use ca_cli::config::{AnalysisConfig, FlowListConfig, SortKey};
+use ca_cli::enrich::{self, CountrySource, Enrichment, GeoConfig, GeoIp};
+use ca_cli::filter::{self, Expr};
 use ca_cli::flow::IdleTimeouts;
-use ca_cli::output::{self, Format, text};
+use ca_cli::output::{self, Format, Report, text};
+use ca_cli::pipeline::Analysis;
 use ca_cli::source::{self, InputSpec};
-use ca_cli::view::Summary;
 use ca_cli::view::flows::FlowsReport;
-use cli::{Cli, Command, FlowsArgs, FormatArg, OutputArgs, SortArg};
+use ca_cli::view::geo::GeoReport;
+use ca_cli::view::lookup::{GeoInfoReport, LookupReport};
+use ca_cli::view::protocols::ProtocolsReport;
+use ca_cli::view::stats::StatsReport;
+use ca_cli::view::{Selection, Summary};
+use cli::{
+    CaptureArgs, Cli, Command, FilterArgs, FormatArg, GeoArgs, GeoipCommand, OutputArgs, SortArg,
+};
 
 /// What the exit status means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +34,8 @@ enum Exit {
     Success = 0,
     /// Unusable input, an I/O failure, or (with --strict) a damaged capture.
     Failure = 1,
+    /// The command line asks for something impossible (clap reports its own errors with 2).
+    Usage = 2,
 }
 
 impl From<Exit> for ExitCode {
@@ -33,6 +44,18 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// A command-line mistake found after parsing (a bad filter expression).
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -40,14 +63,92 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => Exit::Success.into(),
         Err(error) => {
             eprintln!("ca-cli: error: {error:#}");
-            Exit::Failure.into()
+            if error.downcast_ref::<UsageError>().is_some() {
+                Exit::Usage.into()
+            } else {
+                Exit::Failure.into()
+            }
         }
     }
 }
 
 fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
-        Command::Flows(args) => flows(args),
+        Command::Flows(args) => {
+            let prepared = prepare(&args.capture)?;
+            let list = FlowListConfig {
+                sort: match args.sort {
+                    SortArg::Start => SortKey::Start,
+                    SortArg::Bytes => SortKey::Bytes,
+                    SortArg::Packets => SortKey::Packets,
+                    SortArg::Duration => SortKey::Duration,
+                },
+                top: args.top,
+            };
+            let report = FlowsReport::new(&prepared.selection(), &list);
+            emit(
+                &report,
+                &report.summary,
+                &args.output,
+                args.capture.analysis.strict,
+            )
+        }
+        Command::Protocols(args) => {
+            let prepared = prepare(&args.capture)?;
+            let report = ProtocolsReport::new(&prepared.selection());
+            emit(
+                &report,
+                &report.summary,
+                &args.output,
+                args.capture.analysis.strict,
+            )
+        }
+        Command::Stats(args) => {
+            let prepared = prepare(&args.capture)?;
+            let report = StatsReport::new(&prepared.selection(), args.top);
+            emit(
+                &report,
+                &report.summary,
+                &args.output,
+                args.capture.analysis.strict,
+            )
+        }
+        Command::Geo(args) => {
+            let prepared = prepare(&args.capture)?;
+            let drill = match args.capture.filter.country.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            };
+            let report = GeoReport::new(&prepared.selection(), drill);
+            emit(
+                &report,
+                &report.summary,
+                &args.output,
+                args.capture.analysis.strict,
+            )
+        }
+        Command::Geoip { command } => match command {
+            GeoipCommand::Info { geo, output } => {
+                let geo = GeoIp::open(&geo_config(&geo))?;
+                let report = GeoInfoReport::new(&geo);
+                write_output(&output, |format, out, width| {
+                    output::render(&report, format, out, width)
+                })?;
+                Ok(Exit::Success)
+            }
+            GeoipCommand::Lookup {
+                addresses,
+                geo,
+                output,
+            } => {
+                let mut geo = GeoIp::open(&geo_config(&geo))?;
+                let report = LookupReport::new(&addresses, &mut geo);
+                write_output(&output, |format, out, width| {
+                    output::render(&report, format, out, width)
+                })?;
+                Ok(Exit::Success)
+            }
+        },
         Command::Completions { shell } => {
             io::stdout().lock().write_all(&completion_script(shell))?;
             Ok(Exit::Success)
@@ -67,7 +168,30 @@ fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     script
 }
 
-fn flows(args: FlowsArgs) -> Result<Exit> {
+/// A capture analysed and enriched, with the filter to select its flows.
+struct Prepared {
+    analysis: Analysis,
+    enrichment: Enrichment,
+    filter: Expr,
+    description: Option<String>,
+}
+
+impl Prepared {
+    fn selection(&self) -> Selection<'_> {
+        Selection::new(
+            &self.analysis,
+            &self.enrichment,
+            &self.filter,
+            self.description.clone(),
+        )
+    }
+}
+
+/// Everything that can fail on the command line or the databases fails before the capture is
+/// read; then the capture is analysed and enriched.
+fn prepare(args: &CaptureArgs) -> Result<Prepared> {
+    let (filter, description) = build_filter(&args.filter)?;
+    let mut geo = GeoIp::open(&geo_config(&args.geo))?;
     let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
     let inputs = source::open_all(&specs)?;
     let config = AnalysisConfig {
@@ -77,25 +201,79 @@ fn flows(args: FlowsArgs) -> Result<Exit> {
             .map_or_else(IdleTimeouts::zeek_defaults, IdleTimeouts::uniform),
     };
     let analysis = ca_cli::analyze(inputs, &config)?;
-    let list = FlowListConfig {
-        sort: match args.sort {
-            SortArg::Start => SortKey::Start,
-            SortArg::Bytes => SortKey::Bytes,
-            SortArg::Packets => SortKey::Packets,
-            SortArg::Duration => SortKey::Duration,
+    let enrichment = enrich::enrich(&analysis.flows, &mut geo);
+    Ok(Prepared {
+        analysis,
+        enrichment,
+        filter,
+        description,
+    })
+}
+
+fn geo_config(args: &GeoArgs) -> GeoConfig {
+    GeoConfig {
+        country: match (&args.geoip_db, args.no_geoip) {
+            (_, true) => CountrySource::Disabled,
+            (Some(path), false) => CountrySource::File(path.clone()),
+            (None, false) => CountrySource::Bundled,
         },
-        top: args.top,
+        asn: args.asn_db.clone(),
+    }
+}
+
+/// The filter options and `--filter` as one expression, and as text for the summary.
+fn build_filter(args: &FilterArgs) -> Result<(Expr, Option<String>), UsageError> {
+    fn group<T>(values: &[T], condition: impl Fn(&T) -> String) -> Option<String> {
+        let conditions: Vec<String> = values.iter().map(condition).collect();
+        match conditions.len() {
+            0 => None,
+            1 => conditions.into_iter().next(),
+            _ => Some(format!("({})", conditions.join(" or "))),
+        }
+    }
+    let parts: Vec<String> = [
+        group(&args.proto, |p| format!("proto {p}")),
+        group(&args.service, |s| format!("service {s}")),
+        group(&args.host, |h| format!("host {h}")),
+        group(&args.src, |h| format!("src host {h}")),
+        group(&args.dst, |h| format!("dst host {h}")),
+        group(&args.port, |p| format!("port {p}")),
+        group(&args.country, |c| format!("country {c}")),
+        group(&args.src_country, |c| format!("src country {c}")),
+        group(&args.dst_country, |c| format!("dst country {c}")),
+        args.since.as_ref().map(|t| format!("since {t}")),
+        args.until.as_ref().map(|t| format!("until {t}")),
+        args.min_bytes.as_ref().map(|n| format!("bytes >= {n}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let options_text = parts.join(" and ");
+    let mut expr = if options_text.is_empty() {
+        Expr::Any
+    } else {
+        filter::parse(&options_text).map_err(|e| UsageError(format!("filter options: {e}")))?
     };
-    let report = FlowsReport::new(&analysis, &list);
-    let format = write_output(&args.output, |format, out, width| {
-        output::render(&report, format, out, width)
+    let mut description = options_text;
+    if let Some(text) = &args.filter {
+        let user = filter::parse(text)
+            .map_err(|e| UsageError(format!("--filter: {e}\n{}", e.pointer())))?;
+        expr = expr.and(user);
+        description = if description.is_empty() {
+            text.clone()
+        } else {
+            format!("{description} and ({text})")
+        };
+    }
+    Ok((expr, (!description.is_empty()).then_some(description)))
+}
+
+/// Write a capture report, then its summary and warnings, and say how the run ends.
+fn emit<V: Report>(report: &V, summary: &Summary, args: &OutputArgs, strict: bool) -> Result<Exit> {
+    let format = write_output(args, |format, out, width| {
+        output::render(report, format, out, width)
     })?;
-    Ok(finish(
-        &report.summary,
-        format,
-        &args.output,
-        args.analysis.strict,
-    ))
+    Ok(finish(summary, format, args, strict))
 }
 
 fn format_of(args: &OutputArgs) -> Format {

@@ -52,6 +52,8 @@ pub struct CaptureStats {
     pub precision: Option<Precision>,
     /// Packets counted in flows.
     pub ip_packets: u64,
+    /// Wire bytes of the packets counted in flows.
+    pub ip_bytes: u64,
     pub non_ip: BTreeMap<NonIp, u64>,
     /// Packets with damaged headers, whether or not they could still be placed in a flow.
     pub malformed: BTreeMap<Malformed, DamageTally>,
@@ -178,6 +180,7 @@ impl FlowBuilder {
             stats.note_damage(reason, input, frame.number);
         }
         stats.ip_packets += 1;
+        stats.ip_bytes += u64::from(frame.orig_len);
         let tcp_flags = match packet.transport {
             Transport::Ports { tcp_flags, .. } if packet.proto == PROTO_TCP => Some(tcp_flags),
             _ => None,

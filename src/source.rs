@@ -84,7 +84,7 @@ pub fn open(spec: &InputSpec) -> Result<OpenedInput, SourceError> {
 }
 
 /// The OS error text without Rust's " (os error 2)" suffix.
-fn io_reason(e: &io::Error) -> String {
+pub fn io_reason(e: &io::Error) -> String {
     let text = e.to_string();
     match text.find(" (os error") {
         Some(i) => text[..i].to_lowercase(),

@@ -66,3 +66,72 @@ fn csv_vlan_and_mpls() {
     let (stdout, _) = run(&["flows", "zeek_mixed-vlan-mpls.pcap", "--format", "csv"]);
     insta::assert_snapshot!(stdout);
 }
+
+#[test]
+fn text_protocols_stats_and_geo() {
+    let (stdout, _) = run(&["protocols", "ndpi_iphone.pcap"]);
+    insta::assert_snapshot!(stdout);
+    let (stdout, _) = run(&["stats", "ndpi_iphone.pcap", "--top", "5"]);
+    insta::assert_snapshot!(stdout);
+    let (stdout, _) = run(&["geo", "ndpi_iphone.pcap"]);
+    insta::assert_snapshot!(stdout);
+    let (stdout, _) = run(&["geo", "ndpi_iphone.pcap", "--country", "us"]);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn text_geo_with_city_and_asn_databases() {
+    let (stdout, _) = run(&[
+        "geo",
+        "ndpi_iphone.pcap",
+        "--country",
+        "NL",
+        "--geoip-db",
+        "geoip/maxmind-city.mmdb",
+        "--asn-db",
+        "geoip/asn.mmdb",
+    ]);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn filter_summary_and_filter_errors() {
+    let (stdout, stderr) = run(&[
+        "flows",
+        "ndpi_iphone.pcap",
+        "--proto",
+        "udp",
+        "--filter",
+        "not service dns and bytes > 300",
+    ]);
+    insta::assert_snapshot!(stdout);
+    insta::assert_snapshot!(stderr);
+    let (_, stderr) = run(&[
+        "flows",
+        "ndpi_iphone.pcap",
+        "--filter",
+        "proto tcp and (port 80 or",
+    ]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn geoip_info_and_lookup() {
+    let (stdout, _) = run(&["geoip", "info"]);
+    insta::assert_snapshot!(stdout);
+    let (stdout, _) = run(&[
+        "geoip",
+        "lookup",
+        "8.8.8.8",
+        "10.0.0.1",
+        "168.63.129.16",
+        "169.254.169.254",
+        "64:ff9b::808:808",
+        "fe80::1",
+        "--geoip-db",
+        "geoip/maxmind-city.mmdb",
+        "--asn-db",
+        "geoip/asn.mmdb",
+    ]);
+    insta::assert_snapshot!(stdout);
+}

@@ -59,6 +59,60 @@ impl Timestamp {
         }
     }
 
+    /// Parse RFC 3339 (`2026-01-01T10:00:00.5Z`, `2026-01-01 10:00:00+02:00`): a date, a time
+    /// with optional fraction (kept to the nanosecond), and `Z` or a UTC offset.
+    pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
+        let b = text.as_bytes();
+        let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+            let part = b.get(range)?;
+            if part.iter().all(u8::is_ascii_digit) {
+                std::str::from_utf8(part).ok()?.parse().ok()
+            } else {
+                None
+            }
+        };
+        let sep = |at: usize, allowed: &[u8]| b.get(at).is_some_and(|c| allowed.contains(c));
+        if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
+            return None;
+        }
+        let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+            return None;
+        }
+        if second > 60 || day > days_in_month(year, month) {
+            return None;
+        }
+        let mut at = 19;
+        let mut nanos = 0i64;
+        if b.get(at) == Some(&b'.') {
+            at += 1;
+            let start = at;
+            while b.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+            if at == start {
+                return None;
+            }
+            let frac = &text[start..at.min(start + 9)];
+            nanos = frac.parse::<i64>().ok()? * 10i64.pow(9 - frac.len() as u32);
+        }
+        let offset_secs = match b.get(at) {
+            Some(b'Z' | b'z') if at + 1 == b.len() => 0,
+            Some(sign @ (b'+' | b'-')) if at + 6 == b.len() && sep(at + 3, b":") => {
+                let (h, m) = (digits(at + 1..at + 3)?, digits(at + 4..at + 6)?);
+                let secs = h * 3600 + m * 60;
+                if *sign == b'-' { -secs } else { secs }
+            }
+            _ => return None,
+        };
+        let days = days_from_civil(year, month as u32, day as u32);
+        let secs = days * SECS_PER_DAY + hour * 3600 + minute * 60 + second - offset_secs;
+        Some(Timestamp(
+            secs.checked_mul(NANOS_PER_SEC)?.checked_add(nanos)?,
+        ))
+    }
+
     /// A value that formats as RFC 3339 UTC with `digits` fractional digits (0 to 9).
     pub fn rfc3339(self, precision: Precision) -> Rfc3339 {
         Rfc3339 {
@@ -150,6 +204,27 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// Day count since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`, the inverse of [`civil_from_days`]).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y.rem_euclid(400);
+    let m = i64::from(month);
+    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +270,35 @@ mod tests {
                 "{prev:?} -> {cur:?}"
             );
             prev = cur;
+        }
+    }
+
+    // Expected values from GNU date: `date -u -d 2026-01-01T10:00:00.123456789Z +%s.%N`.
+    #[test]
+    fn parses_rfc3339() {
+        let parse = |s: &str| Timestamp::parse_rfc3339(s).map(|t| t.as_nanos());
+        assert_eq!(
+            parse("2026-01-01T10:00:00.123456789Z"),
+            Some(1_767_261_600_123_456_789)
+        );
+        assert_eq!(
+            parse("2000-02-29T00:00:00.5Z"),
+            Some(951_782_400_500_000_000)
+        );
+        assert_eq!(
+            parse("2026-01-01 12:00:00+02:00"),
+            Some(1_767_261_600_000_000_000)
+        );
+        assert_eq!(parse("1969-12-31T23:59:59Z"), Some(-1_000_000_000));
+        assert_eq!(parse("2026-02-29T00:00:00Z"), None);
+        assert_eq!(parse("2026-01-01T10:00:00"), None);
+        assert_eq!(parse("2026-13-01T10:00:00Z"), None);
+        assert_eq!(parse("yesterday"), None);
+        for nanos in [0i64, 951_782_400_500_000_000, 4_102_444_799_999_999_999] {
+            let text = Timestamp::from_nanos(nanos)
+                .rfc3339(Precision::NANOS)
+                .to_string();
+            assert_eq!(parse(&text), Some(nanos), "{text}");
         }
     }
 

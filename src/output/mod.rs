@@ -13,7 +13,7 @@ use serde::Serialize;
 pub enum Format {
     #[default]
     Text,
-    /// One JSON document with `schema_version`, `summary` and the rows.
+    /// One JSON document with `schema_version`, `summary` and the view's data.
     Json,
     /// One JSON object per row and line, for streaming consumers.
     Ndjson,
@@ -29,19 +29,46 @@ pub struct Column {
     pub numeric: bool,
 }
 
-/// A view with rows: what NDJSON, CSV and the text table print.
-pub trait Tabular: Serialize {
-    type Row: Serialize;
-    fn rows(&self) -> &[Self::Row];
-    fn columns(&self) -> &'static [Column];
-    /// One text-table row (human units).
-    fn cells(&self, row: &Self::Row) -> Vec<String>;
-    /// What to say when there are no rows.
-    fn empty_message(&self) -> &'static str;
+impl Column {
+    pub const fn text(header: &'static str) -> Column {
+        Column {
+            header,
+            numeric: false,
+        }
+    }
+
+    pub const fn number(header: &'static str) -> Column {
+        Column {
+            header,
+            numeric: true,
+        }
+    }
 }
 
-/// Write `view` in `format`. `width` is the text table's width budget.
-pub fn render<V: Tabular>(
+/// One titled table of a text report.
+#[derive(Clone, Debug)]
+pub struct TextTable {
+    pub title: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    /// What to print instead of an empty table.
+    pub empty: &'static str,
+}
+
+/// A view that can be rendered: the whole of it as JSON, its rows as NDJSON or CSV, and its
+/// tables as text.
+pub trait Report: Serialize {
+    type Row<'a>: Serialize
+    where
+        Self: 'a;
+    /// The records NDJSON and CSV print, one per line.
+    fn rows(&self) -> Vec<Self::Row<'_>>;
+    /// The tables the text format prints, in order.
+    fn text_tables(&self) -> Vec<TextTable>;
+}
+
+/// Write `view` in `format`. `width` is the text tables' width budget.
+pub fn render<V: Report>(
     view: &V,
     format: Format,
     out: &mut dyn Write,
@@ -54,18 +81,25 @@ pub fn render<V: Tabular>(
         }
         Format::Ndjson => {
             for row in view.rows() {
-                serde_json::to_writer(&mut *out, row)?;
+                serde_json::to_writer(&mut *out, &row)?;
                 out.write_all(b"\n")?;
             }
         }
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(&mut *out);
             for row in view.rows() {
-                writer.serialize(row)?;
+                writer.serialize(&row)?;
             }
             writer.flush()?;
         }
-        Format::Text => text::table(view, out, width)?,
+        Format::Text => {
+            for (i, table) in view.text_tables().iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                text::table(table, out, width)?;
+            }
+        }
     }
     out.flush()
 }

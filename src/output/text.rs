@@ -5,37 +5,38 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 
-use super::{Column, Tabular};
+use super::{Column, TextTable};
 use crate::view::Summary;
 
-/// Render the rows of `view` as a table that fits `width` columns where it can: long text
-/// cells (IPv6 endpoints) are broken after a `:` or `.` rather than anywhere, and numbers are
-/// never broken.
-pub fn table<V: Tabular>(view: &V, out: &mut dyn Write, width: u16) -> io::Result<()> {
-    let rows = view.rows();
-    if rows.is_empty() {
-        return writeln!(out, "{}", view.empty_message());
+/// Render `table` so that it fits `width` columns where it can: long text cells (IPv6
+/// endpoints) are broken after a `:` or `.` rather than anywhere, and numbers are never broken.
+pub fn table(table: &TextTable, out: &mut dyn Write, width: u16) -> io::Result<()> {
+    if let Some(title) = &table.title {
+        writeln!(out, "{title}")?;
     }
-    let columns = view.columns();
-    let mut cells: Vec<Vec<String>> = rows.iter().map(|row| view.cells(row)).collect();
+    if table.rows.is_empty() {
+        return writeln!(out, "{}", table.empty);
+    }
+    let columns = &table.columns;
+    let mut cells = table.rows.clone();
     fit_to_width(columns, &mut cells, usize::from(width));
-    let mut table = Table::new();
-    table
+    let mut rendered = Table::new();
+    rendered
         .load_style(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(columns.iter().map(|c| aligned(Cell::new(c.header), c)));
     for row in cells {
-        table.add_row(
+        rendered.add_row(
             row.into_iter()
                 .zip(columns)
                 .map(|(text, c)| aligned(Cell::new(text), c)),
         );
     }
-    for (index, column) in table.column_iter_mut().enumerate() {
+    for (index, column) in rendered.column_iter_mut().enumerate() {
         // Two spaces between columns: one of padding, one where a border would be.
         column.set_padding((0, if index + 1 < columns.len() { 1 } else { 0 }));
     }
-    for line in table.lines() {
+    for line in rendered.lines() {
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
@@ -102,17 +103,24 @@ fn fit_to_width(columns: &[Column], cells: &mut [Vec<String>], width: usize) {
     }
 }
 
-/// Break `text` into lines of at most `max` characters, after a `:`, `.`, `/` or space where
-/// possible, and only mid-word when a run has no such place.
+/// Break `text` into lines of at most `max` characters: at a space where possible, else after
+/// a `:`, `.` or `/`, and only mid-word when a run has no such place.
 fn wrap_at_punctuation(text: &str, max: usize) -> String {
     let mut lines: Vec<String> = Vec::new();
     for original in text.lines() {
         let mut rest: Vec<char> = original.chars().collect();
         while rest.len() > max {
-            let cut = rest[..max]
+            let cut = rest[..=max.min(rest.len() - 1)]
                 .iter()
-                .rposition(|c| matches!(c, ':' | '.' | '/' | ' '))
-                .map_or(max, |i| i + 1);
+                .rposition(|c| *c == ' ')
+                .filter(|&i| i > 0)
+                .or_else(|| {
+                    rest[..max]
+                        .iter()
+                        .rposition(|c| matches!(c, ':' | '.' | '/'))
+                        .map(|i| i + 1)
+                })
+                .unwrap_or(max);
             lines.push(
                 rest[..cut]
                     .iter()
@@ -121,6 +129,9 @@ fn wrap_at_punctuation(text: &str, max: usize) -> String {
                     .to_string(),
             );
             rest.drain(..cut);
+            while rest.first() == Some(&' ') {
+                rest.remove(0);
+            }
         }
         lines.push(rest.into_iter().collect());
     }
@@ -187,6 +198,15 @@ pub fn summary_lines(summary: &Summary) -> Vec<String> {
         ));
     }
     lines.push(second);
+    if let Some(filter) = &summary.filter {
+        lines.push(format!(
+            "filter {filter}: {} of {} flows, {} of {}",
+            thousands(summary.selected_flows),
+            thousands(summary.flows),
+            bytes(summary.selected_bytes),
+            bytes(summary.ip_bytes)
+        ));
+    }
     if summary.cut_short {
         lines.push("capture cut short: results are partial".to_string());
     }
@@ -223,6 +243,16 @@ pub fn bytes(n: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
+}
+
+/// A fraction as a percentage: "42.0%", "0.3%", "<0.1%".
+pub fn percent(fraction: f64) -> String {
+    let p = fraction * 100.0;
+    if p > 0.0 && p < 0.05 {
+        "<0.1%".to_string()
+    } else {
+        format!("{p:.1}%")
+    }
 }
 
 /// A duration for people: "0.021 s", "12.5 s", "2m 05s", "1h 02m", "3d 04h".

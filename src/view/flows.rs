@@ -3,25 +3,34 @@
 use std::borrow::Cow;
 use std::net::IpAddr;
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::{SCHEMA_VERSION, Summary, proto_name, seconds};
+use super::{Enriched, SCHEMA_VERSION, Selection, Summary, proto_name, seconds};
 use crate::capture::{Precision, Timestamp};
 use crate::config::{FlowListConfig, SortKey};
 use crate::dissect::tcp_flags;
-use crate::flow::{Flow, FlowIdent};
-use crate::pipeline::Analysis;
+use crate::enrich::CountryCode;
+use crate::flow::FlowIdent;
 
 /// `ca-cli flows` as a document.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, PartialEq)]
 pub struct FlowsReport {
     pub schema_version: u32,
     pub summary: Summary,
     pub flows: Vec<FlowRecord>,
 }
 
+/// Optional columns, the same for every record of a run (so CSV columns never vary by row).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExtraColumns {
+    /// The country database is a City database.
+    pub cities: bool,
+    /// An ASN database was given.
+    pub asns: bool,
+}
+
 /// One flow, as the JSON contract names its fields. `src` is the initiator.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FlowRecord {
     pub proto: Cow<'static, str>,
     pub src_ip: IpAddr,
@@ -45,10 +54,66 @@ pub struct FlowRecord {
     pub tcp_flags_received: Option<String>,
     /// The identifier of an ICMP echo exchange.
     pub icmp_id: Option<u16>,
+    /// Service by port (IANA name), or the protocol's name.
+    pub service: String,
+    pub src_country: Option<CountryCode>,
+    pub dst_country: Option<CountryCode>,
+    /// Special-range label (`private`, `azure-wireserver`, ...).
+    pub src_label: Option<&'static str>,
+    pub dst_label: Option<&'static str>,
+    pub src_city: Option<String>,
+    pub dst_city: Option<String>,
+    pub src_asn: Option<u32>,
+    pub dst_asn: Option<u32>,
+    pub src_as_org: Option<String>,
+    pub dst_as_org: Option<String>,
+    pub extra: ExtraColumns,
+}
+
+impl Serialize for FlowRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = 23 + 2 * usize::from(self.extra.cities) + 4 * usize::from(self.extra.asns);
+        let mut s = serializer.serialize_struct("FlowRecord", fields)?;
+        s.serialize_field("proto", &self.proto)?;
+        s.serialize_field("src_ip", &self.src_ip)?;
+        s.serialize_field("src_port", &self.src_port)?;
+        s.serialize_field("dst_ip", &self.dst_ip)?;
+        s.serialize_field("dst_port", &self.dst_port)?;
+        s.serialize_field("first_seen", &self.first_seen)?;
+        s.serialize_field("last_seen", &self.last_seen)?;
+        s.serialize_field("duration_s", &self.duration_s)?;
+        s.serialize_field("packets_sent", &self.packets_sent)?;
+        s.serialize_field("bytes_sent", &self.bytes_sent)?;
+        s.serialize_field("packets_received", &self.packets_received)?;
+        s.serialize_field("bytes_received", &self.bytes_received)?;
+        s.serialize_field("payload_bytes_sent", &self.payload_bytes_sent)?;
+        s.serialize_field("payload_bytes_received", &self.payload_bytes_received)?;
+        s.serialize_field("tcp_state", &self.tcp_state)?;
+        s.serialize_field("tcp_flags_sent", &self.tcp_flags_sent)?;
+        s.serialize_field("tcp_flags_received", &self.tcp_flags_received)?;
+        s.serialize_field("icmp_id", &self.icmp_id)?;
+        s.serialize_field("service", &self.service)?;
+        s.serialize_field("src_country", &self.src_country)?;
+        s.serialize_field("dst_country", &self.dst_country)?;
+        s.serialize_field("src_label", &self.src_label)?;
+        s.serialize_field("dst_label", &self.dst_label)?;
+        if self.extra.cities {
+            s.serialize_field("src_city", &self.src_city)?;
+            s.serialize_field("dst_city", &self.dst_city)?;
+        }
+        if self.extra.asns {
+            s.serialize_field("src_asn", &self.src_asn)?;
+            s.serialize_field("dst_asn", &self.dst_asn)?;
+            s.serialize_field("src_as_org", &self.src_as_org)?;
+            s.serialize_field("dst_as_org", &self.dst_as_org)?;
+        }
+        s.end()
+    }
 }
 
 impl FlowRecord {
-    pub fn new(flow: &Flow, precision: Precision) -> FlowRecord {
+    pub fn new(e: &Enriched<'_>, precision: Precision, extra: ExtraColumns) -> FlowRecord {
+        let flow = e.flow;
         let (src, dst) = (flow.src(), flow.dst());
         let ports = flow.key.has_ports();
         let tcp = flow.tcp.is_some();
@@ -74,6 +139,18 @@ impl FlowRecord {
                 FlowIdent::IcmpEcho(id) => Some(id),
                 _ => None,
             },
+            service: e.service.to_string(),
+            src_country: e.src.country,
+            dst_country: e.dst.country,
+            src_label: e.src.label,
+            dst_label: e.dst.label,
+            src_city: e.src.city.clone(),
+            dst_city: e.dst.city.clone(),
+            src_asn: e.src.asn,
+            dst_asn: e.dst.asn,
+            src_as_org: e.src.as_org.clone(),
+            dst_as_org: e.dst.as_org.clone(),
+            extra,
         }
     }
 
@@ -110,25 +187,29 @@ pub fn flag_letters(flags: u8) -> String {
 }
 
 impl FlowsReport {
-    pub fn new(analysis: &Analysis, list: &FlowListConfig) -> FlowsReport {
-        let precision = analysis.stats.precision.unwrap_or(Precision::MICROS);
-        let mut order: Vec<&Flow> = analysis.flows.iter().collect();
+    pub fn new(selection: &Selection<'_>, list: &FlowListConfig) -> FlowsReport {
+        let precision = selection.precision();
+        let extra = ExtraColumns {
+            cities: selection.enrichment.cities,
+            asns: selection.enrichment.asns,
+        };
+        let mut order: Vec<Enriched<'_>> = selection.iter().collect();
         // Flows arrive in start order; sorts are stable so ties keep it.
         match list.sort {
             SortKey::Start => {}
-            SortKey::Bytes => order.sort_by_key(|f| std::cmp::Reverse(f.total_bytes())),
-            SortKey::Packets => order.sort_by_key(|f| std::cmp::Reverse(f.total_packets())),
-            SortKey::Duration => order.sort_by_key(|f| std::cmp::Reverse(f.duration_nanos())),
+            SortKey::Bytes => order.sort_by_key(|e| std::cmp::Reverse(e.flow.total_bytes())),
+            SortKey::Packets => order.sort_by_key(|e| std::cmp::Reverse(e.flow.total_packets())),
+            SortKey::Duration => order.sort_by_key(|e| std::cmp::Reverse(e.flow.duration_nanos())),
         }
         if let Some(top) = list.top {
             order.truncate(top);
         }
         FlowsReport {
             schema_version: SCHEMA_VERSION,
-            summary: Summary::new(&analysis.stats, analysis.flows.len() as u64),
+            summary: selection.summary(),
             flows: order
-                .into_iter()
-                .map(|f| FlowRecord::new(f, precision))
+                .iter()
+                .map(|e| FlowRecord::new(e, precision, extra))
                 .collect(),
         }
     }

@@ -2,6 +2,11 @@
 //! view into text, JSON, NDJSON or CSV.
 
 pub mod flows;
+pub mod geo;
+pub mod lookup;
+pub mod protocols;
+pub mod stats;
+pub mod tally;
 
 use std::borrow::Cow;
 
@@ -9,12 +14,16 @@ use serde::Serialize;
 
 use crate::capture::Precision;
 use crate::dissect::linktype_name;
-use crate::pipeline::CaptureStats;
+use crate::enrich::{AddressInfo, DatabaseInfo, Enrichment};
+use crate::filter::{Expr, FlowFacts};
+use crate::flow::Flow;
+use crate::pipeline::Analysis;
 
 /// Version of the JSON documents; bumped only when a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The capture summary and damage report every view carries.
+/// The capture summary and damage report every view carries, with what the filters selected
+/// and what GeoIP did.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
     pub packets: u64,
@@ -25,6 +34,8 @@ pub struct Summary {
     pub flows: u64,
     /// Packets counted in flows.
     pub ip_packets: u64,
+    /// Wire bytes of the packets counted in flows.
+    pub ip_bytes: u64,
     pub non_ip_packets: u64,
     pub malformed_packets: u64,
     /// Malformed packets that could not be placed in a flow.
@@ -33,10 +44,27 @@ pub struct Summary {
     pub truncated_packets: u64,
     pub cut_short: bool,
     pub warnings: Vec<String>,
+    /// The filter applied (options and `--filter` together), or null.
+    pub filter: Option<String>,
+    /// Flows, packets and bytes the filter selected (all of them without a filter): the
+    /// totals every view's rows add up to.
+    pub selected_flows: u64,
+    pub selected_packets: u64,
+    pub selected_bytes: u64,
+    pub geoip: GeoSummary,
     pub inputs: Vec<InputSummary>,
     pub link_types: Vec<LinkTypeCount>,
     pub non_ip: Vec<KindCount>,
     pub malformed: Vec<DamageCount>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct GeoSummary {
+    pub databases: Vec<DatabaseInfo>,
+    /// Distinct addresses in the capture's flows.
+    pub addresses: u64,
+    /// Database lookups made: one per distinct public address and database, at most.
+    pub lookups: u64,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -66,27 +94,102 @@ pub struct DamageCount {
     pub packets: u64,
 }
 
-impl Summary {
-    pub fn new(stats: &CaptureStats, flows: u64) -> Summary {
-        let precision = stats.precision.unwrap_or(Precision::MICROS);
+/// An analysis, its enrichment, and the flows a filter selected: what every view reads.
+pub struct Selection<'a> {
+    pub analysis: &'a Analysis,
+    pub enrichment: &'a Enrichment,
+    /// Indices of the selected flows, in start order.
+    pub flows: Vec<usize>,
+    /// The filter as written, for the summary.
+    pub filter: Option<String>,
+}
+
+impl<'a> Selection<'a> {
+    /// Select the flows `filter` matches.
+    pub fn new(
+        analysis: &'a Analysis,
+        enrichment: &'a Enrichment,
+        filter: &Expr,
+        description: Option<String>,
+    ) -> Selection<'a> {
+        let capture_start = analysis.stats.first_seen;
+        let flows = (0..analysis.flows.len())
+            .filter(|&i| {
+                filter.matches(&FlowFacts {
+                    flow: &analysis.flows[i],
+                    src: enrichment.src(i),
+                    dst: enrichment.dst(i),
+                    service: &enrichment.flows[i].service,
+                    capture_start,
+                })
+            })
+            .collect();
+        Selection {
+            analysis,
+            enrichment,
+            flows,
+            filter: description,
+        }
+    }
+
+    /// The selected flows with their enrichment.
+    pub fn iter(&self) -> impl Iterator<Item = Enriched<'a>> + '_ {
+        let (analysis, enrichment) = (self.analysis, self.enrichment);
+        self.flows.iter().map(move |&i| Enriched {
+            flow: &analysis.flows[i],
+            src: enrichment.src(i),
+            dst: enrichment.dst(i),
+            service: &enrichment.flows[i].service,
+        })
+    }
+
+    pub fn precision(&self) -> Precision {
+        self.analysis.stats.precision.unwrap_or(Precision::MICROS)
+    }
+
+    pub fn summary(&self) -> Summary {
+        let stats = &self.analysis.stats;
+        let (mut packets, mut bytes) = (0, 0);
+        for e in self.iter() {
+            packets += e.flow.total_packets();
+            bytes += e.flow.total_bytes();
+        }
+        let precision = self.precision();
         let duration_nanos = match (stats.first_seen, stats.last_seen) {
             (Some(first), Some(last)) => last.nanos_since(first),
             _ => 0,
         };
+        let mut warnings = stats.warnings();
+        if self.enrichment.lookup_errors > 0 {
+            warnings.push(format!(
+                "{} GeoIP records could not be decoded; those addresses have no country",
+                self.enrichment.lookup_errors
+            ));
+        }
         Summary {
             packets: stats.packets,
             bytes: stats.bytes,
             first_seen: stats.first_seen.map(|t| t.rfc3339(precision).to_string()),
             last_seen: stats.last_seen.map(|t| t.rfc3339(precision).to_string()),
             duration_s: seconds(duration_nanos),
-            flows,
+            flows: self.analysis.flows.len() as u64,
             ip_packets: stats.ip_packets,
+            ip_bytes: stats.ip_bytes,
             non_ip_packets: stats.non_ip_packets(),
             malformed_packets: stats.malformed_packets(),
             undecoded_packets: stats.undecoded_packets,
             truncated_packets: stats.truncated_packets,
             cut_short: stats.cut_short(),
-            warnings: stats.warnings(),
+            warnings,
+            filter: self.filter.clone(),
+            selected_flows: self.flows.len() as u64,
+            selected_packets: packets,
+            selected_bytes: bytes,
+            geoip: GeoSummary {
+                databases: self.enrichment.databases.clone(),
+                addresses: self.enrichment.addresses.len() as u64,
+                lookups: self.enrichment.lookups,
+            },
             inputs: stats
                 .inputs
                 .iter()
@@ -124,6 +227,15 @@ impl Summary {
                 .collect(),
         }
     }
+}
+
+/// One selected flow with what enrichment knows about it.
+#[derive(Clone, Copy, Debug)]
+pub struct Enriched<'a> {
+    pub flow: &'a Flow,
+    pub src: &'a AddressInfo,
+    pub dst: &'a AddressInfo,
+    pub service: &'a str,
 }
 
 /// Nanoseconds as seconds; exact to the nanosecond for spans under 104 days.

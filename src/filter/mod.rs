@@ -1,0 +1,182 @@
+//! Filters: which flows a view looks at. Command-line options and `--filter` expressions both
+//! become one [`Expr`], evaluated on each enriched flow.
+
+mod expr;
+mod net;
+mod time;
+
+use crate::capture::Timestamp;
+use crate::enrich::{AddressInfo, CountryCode};
+use crate::flow::Flow;
+
+pub use expr::{ParseError, parse, parse_size, proto_number};
+pub use net::IpNet;
+pub use time::{TimeBound, parse_duration};
+
+/// Which end of a flow a condition looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    Either,
+    Src,
+    Dst,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    fn holds<T: PartialOrd>(self, left: T, right: T) -> bool {
+        match self {
+            Cmp::Eq => left == right,
+            Cmp::Ne => left != right,
+            Cmp::Lt => left < right,
+            Cmp::Le => left <= right,
+            Cmp::Gt => left > right,
+            Cmp::Ge => left >= right,
+        }
+    }
+}
+
+/// Per-flow quantities that can be compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// Bytes both ways.
+    Bytes,
+    Packets,
+    /// Transport payload bytes both ways.
+    Payload,
+    /// Nanoseconds from first to last packet.
+    Duration,
+}
+
+/// One condition on a flow.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Predicate {
+    Proto(u8),
+    Host(End, IpNet),
+    Port(End, Cmp, u16),
+    Country(End, CountryCode),
+    /// A special-range label (`private`, `azure-wireserver`, ...) or `public` for none.
+    Label(End, String),
+    Service(String),
+    TcpState(String),
+    Compare(Quantity, Cmp, u64),
+    /// The flow was active at or after this time.
+    Since(TimeBound),
+    /// The flow was active at or before this time.
+    Until(TimeBound),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Any,
+    Pred(Predicate),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    pub fn and(self, other: Expr) -> Expr {
+        match (self, other) {
+            (Expr::Any, e) | (e, Expr::Any) => e,
+            (a, b) => Expr::And(Box::new(a), Box::new(b)),
+        }
+    }
+
+    /// Alternatives; `Any` when there are none.
+    pub fn any_of(alternatives: impl IntoIterator<Item = Expr>) -> Expr {
+        alternatives
+            .into_iter()
+            .reduce(|a, b| Expr::Or(Box::new(a), Box::new(b)))
+            .unwrap_or(Expr::Any)
+    }
+}
+
+/// A flow as filters see it.
+#[derive(Clone, Copy, Debug)]
+pub struct FlowFacts<'a> {
+    pub flow: &'a Flow,
+    pub src: &'a AddressInfo,
+    pub dst: &'a AddressInfo,
+    pub service: &'a str,
+    /// First packet of the capture, for relative times (`+10m`).
+    pub capture_start: Option<Timestamp>,
+}
+
+impl Expr {
+    pub fn matches(&self, facts: &FlowFacts<'_>) -> bool {
+        match self {
+            Expr::Any => true,
+            Expr::Pred(p) => p.matches(facts),
+            Expr::Not(e) => !e.matches(facts),
+            Expr::And(a, b) => a.matches(facts) && b.matches(facts),
+            Expr::Or(a, b) => a.matches(facts) || b.matches(facts),
+        }
+    }
+}
+
+fn either(end: End, src: bool, dst: bool) -> bool {
+    match end {
+        End::Either => src || dst,
+        End::Src => src,
+        End::Dst => dst,
+    }
+}
+
+impl Predicate {
+    fn matches(&self, f: &FlowFacts<'_>) -> bool {
+        let flow = f.flow;
+        let (src, dst) = (flow.src(), flow.dst());
+        match self {
+            Predicate::Proto(p) => flow.key.proto == *p,
+            Predicate::Host(end, net) => {
+                either(*end, net.contains(src.addr), net.contains(dst.addr))
+            }
+            Predicate::Port(end, cmp, port) => {
+                flow.key.has_ports()
+                    && either(*end, cmp.holds(src.port, *port), cmp.holds(dst.port, *port))
+            }
+            Predicate::Country(end, code) => either(
+                *end,
+                f.src.country == Some(*code),
+                f.dst.country == Some(*code),
+            ),
+            Predicate::Label(end, label) => {
+                let has = |info: &AddressInfo| match info.label {
+                    Some(l) => l.eq_ignore_ascii_case(label),
+                    None => label.eq_ignore_ascii_case("public"),
+                };
+                either(*end, has(f.src), has(f.dst))
+            }
+            Predicate::Service(name) => f.service.eq_ignore_ascii_case(name),
+            Predicate::TcpState(state) => flow
+                .tcp_state()
+                .is_some_and(|s| s.eq_ignore_ascii_case(state)),
+            Predicate::Compare(quantity, cmp, value) => {
+                let actual = match quantity {
+                    Quantity::Bytes => flow.total_bytes(),
+                    Quantity::Packets => flow.total_packets(),
+                    Quantity::Payload => {
+                        flow.counters[0].payload_bytes + flow.counters[1].payload_bytes
+                    }
+                    Quantity::Duration => flow.duration_nanos(),
+                };
+                cmp.holds(actual, *value)
+            }
+            Predicate::Since(bound) => bound
+                .resolve(f.capture_start)
+                .is_none_or(|t| flow.last_seen >= t),
+            Predicate::Until(bound) => bound
+                .resolve(f.capture_start)
+                .is_none_or(|t| flow.first_seen <= t),
+        }
+    }
+}
