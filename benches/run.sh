@@ -50,6 +50,12 @@ read -r t rss < <(measure sh -c "cat '$capture' | $bin flows - --format ndjson")
 report "cat | ca-cli flows - (stdin)" "$t" "$rss" "$base"
 read -r t rss < <(measure "$bin" flows "$capture" --format json)
 report "ca-cli flows --format json" "$t" "$rss" "$base"
+read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --no-geoip)
+report "ca-cli flows --no-geoip" "$t" "$rss" "$base"
+for view in stats protocols geo; do
+  read -r t rss < <(measure "$bin" "$view" "$capture" --format json)
+  report "ca-cli $view --format json" "$t" "$rss" "$base"
+done
 if command -v tshark >/dev/null; then
   runs=1 read -r t rss < <(runs=1 measure tshark -n -q -r "$capture" -z conv,tcp -z conv,udp)
   report "tshark -z conv,tcp -z conv,udp" "$t" "$rss" "$base"

@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use maxminddb::Reader;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -162,6 +163,8 @@ pub struct Located {
 struct Database {
     reader: Reader<Cow<'static, [u8]>>,
     info: DatabaseInfo,
+    /// Records already decoded, by their offset in the data section.
+    decoded: FxHashMap<usize, Located>,
 }
 
 impl Database {
@@ -205,16 +208,60 @@ impl Database {
                 .cloned(),
             size_bytes,
         };
-        Ok(Database { reader, info })
+        Ok(Database {
+            reader,
+            info,
+            decoded: FxHashMap::default(),
+        })
     }
 
-    fn lookup(&self, addr: IpAddr) -> Result<Option<Record>, String> {
+    /// What the database says about `addr`. Records are decoded once each: most addresses
+    /// share a record (one per country in a country database), so repeats cost a tree walk.
+    fn lookup(&mut self, addr: IpAddr) -> Result<Option<Located>, String> {
         // An IPv6 address in an IPv4-only database has no answer (the reader would error).
         if addr.is_ipv6() && self.info.ip_version == 4 {
             return Ok(None);
         }
         let result = self.reader.lookup(addr).map_err(|e| e.to_string())?;
-        result.decode::<Record>().map_err(|e| e.to_string())
+        let Some(offset) = result.offset() else {
+            return Ok(None);
+        };
+        if let Some(known) = self.decoded.get(&offset) {
+            return Ok(Some(known.clone()));
+        }
+        let Some(record) = result.decode::<Record>().map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let located = record.located();
+        self.decoded.insert(offset, located.clone());
+        Ok(Some(located))
+    }
+}
+
+impl Record {
+    fn located(self) -> Located {
+        let code = |field: Option<CountryField>| match field {
+            Some(CountryField::Code(c)) => Some(c),
+            Some(CountryField::Map { iso_code }) => iso_code,
+            None => None,
+        };
+        let country = self
+            .country_code
+            .or_else(|| code(self.country))
+            .or_else(|| code(self.registered_country));
+        let city = match self.city {
+            Some(CityField::Name(name)) => Some(name),
+            Some(CityField::Map { names }) => names.and_then(|n| n.en),
+            None => None,
+        };
+        Located {
+            country: country.as_deref().and_then(CountryCode::parse),
+            city: city.filter(|c| !c.is_empty()),
+            asn: self.autonomous_system_number,
+            as_org: self
+                .autonomous_system_organization
+                .filter(|o| !o.is_empty()),
+        }
     }
 }
 
@@ -246,41 +293,24 @@ impl GeoIp {
     /// give nothing.
     pub fn locate(&mut self, addr: IpAddr) -> Located {
         let mut located = Located::default();
-        for db in [self.country.as_ref(), self.asn.as_ref()]
+        for db in [self.country.as_mut(), self.asn.as_mut()]
             .into_iter()
             .flatten()
         {
             self.lookups += 1;
-            let record = match db.lookup(addr) {
-                Ok(Some(record)) => record,
+            let found = match db.lookup(addr) {
+                Ok(Some(found)) => found,
                 Ok(None) => continue,
                 Err(_) => {
                     self.errors += 1;
                     continue;
                 }
             };
-            let code = |field: Option<CountryField>| match field {
-                Some(CountryField::Code(c)) => Some(c),
-                Some(CountryField::Map { iso_code }) => iso_code,
-                None => None,
-            };
-            let country = record
-                .country_code
-                .or_else(|| code(record.country))
-                .or_else(|| code(record.registered_country));
-            located.country = located
-                .country
-                .or_else(|| country.as_deref().and_then(CountryCode::parse));
-            let city = match record.city {
-                Some(CityField::Name(name)) => Some(name),
-                Some(CityField::Map { names }) => names.and_then(|n| n.en),
-                None => None,
-            };
-            located.city = located.city.or(city.filter(|c| !c.is_empty()));
-            located.asn = located.asn.or(record.autonomous_system_number);
-            located.as_org = located.as_org.or(record
-                .autonomous_system_organization
-                .filter(|o| !o.is_empty()));
+            // The first database that knows a field wins.
+            located.country = located.country.or(found.country);
+            located.city = located.city.or(found.city);
+            located.asn = located.asn.or(found.asn);
+            located.as_org = located.as_org.or(found.as_org);
         }
         located
     }
