@@ -65,3 +65,32 @@ if command -v nfpcapd >/dev/null; then
   read -r t rss < <(measure sh -c "rm -rf '$out/nfcap'/*; nfpcapd -r '$capture' -w '$out/nfcap'")
   report "nfpcapd -r (flows only)" "$t" "$rss" "$base"
 fi
+
+# Downloads: the same capture as a SAS URL from Azurite (loopback), one connection against four.
+if command -v azurite-blob >/dev/null && python3 -c "import azure.storage.blob" 2>/dev/null; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  work=$(mktemp -d)
+  (cd "$work" && exec azurite-blob --blobHost 127.0.0.1 --blobPort "$port" --inMemoryPersistence \
+     --silent --disableTelemetry --skipApiVersionCheck >/dev/null 2>&1) &
+  azurite=$!
+  trap 'kill $azurite 2>/dev/null; rm -rf "$work"' EXIT
+  for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+  url=$(python3 tests/azurite/blobs.py --endpoint "http://127.0.0.1:$port/devstoreaccount1" \
+        --container bench "bench.pcap=$capture" | python3 -c 'import json,sys; print(json.load(sys.stdin)["blobs"]["bench.pcap"]["url"])')
+  read -r t rss < <(measure "$bin" flows "$url" --format ndjson --connections 1)
+  report "SAS URL, --connections 1" "$t" "$rss" "$base"
+  read -r t rss < <(measure "$bin" flows "$url" --format ndjson --connections 4)
+  report "SAS URL, --connections 4" "$t" "$rss" "$base"
+fi
+
+# Downloads over a link that caps each connection (40 MB/s), as a blob store across a WAN does.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 benches/throttled_server.py "$capture" "$port" 40e6 &
+throttled=$!
+for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+runs=1
+for c in 1 4 8; do
+  read -r t rss < <(measure "$bin" flows "http://127.0.0.1:$port/bench.pcap" --format ndjson --connections "$c")
+  report "40 MB/s per connection, --connections $c" "$t" "$rss" "$base"
+done
+kill $throttled 2>/dev/null

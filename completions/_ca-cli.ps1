@@ -35,6 +35,12 @@ Register-ArgumentCompleter -Native -CommandName 'ca-cli' -ScriptBlock {
             break
         }
         'ca-cli;flows' {
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes before retrying')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of extra trusted root certificates (a corporate proxy''s or a test CA)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Bytes per ranged request (tests use small chunks to exercise reassembly)')
+            [CompletionResult]::new('--backoff-ms', '--backoff-ms', [CompletionResultType]::ParameterName, 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
             [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
             [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
@@ -71,6 +77,12 @@ Register-ArgumentCompleter -Native -CommandName 'ca-cli' -ScriptBlock {
             break
         }
         'ca-cli;protocols' {
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes before retrying')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of extra trusted root certificates (a corporate proxy''s or a test CA)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Bytes per ranged request (tests use small chunks to exercise reassembly)')
+            [CompletionResult]::new('--backoff-ms', '--backoff-ms', [CompletionResultType]::ParameterName, 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
             [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
             [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
@@ -103,6 +115,12 @@ Register-ArgumentCompleter -Native -CommandName 'ca-cli' -ScriptBlock {
             break
         }
         'ca-cli;stats' {
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes before retrying')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of extra trusted root certificates (a corporate proxy''s or a test CA)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Bytes per ranged request (tests use small chunks to exercise reassembly)')
+            [CompletionResult]::new('--backoff-ms', '--backoff-ms', [CompletionResultType]::ParameterName, 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
             [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
             [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')
@@ -137,6 +155,12 @@ Register-ArgumentCompleter -Native -CommandName 'ca-cli' -ScriptBlock {
             break
         }
         'ca-cli;geo' {
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes before retrying')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of extra trusted root certificates (a corporate proxy''s or a test CA)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Bytes per ranged request (tests use small chunks to exercise reassembly)')
+            [CompletionResult]::new('--backoff-ms', '--backoff-ms', [CompletionResultType]::ParameterName, 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]')
             [CompletionResult]::new('--geoip-db', '--geoip-db', [CompletionResultType]::ParameterName, 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]')
             [CompletionResult]::new('--asn-db', '--asn-db', [CompletionResultType]::ParameterName, 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations')

@@ -33,6 +33,12 @@ complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "geo" -d 'Geomap: traf
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "geoip" -d 'GeoIP databases: what they are (info) and what they say about addresses (lookup)'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l connections -d 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
@@ -65,6 +71,12 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l json -d 'Shortha
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l connections -d 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
@@ -92,6 +104,12 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l json -d 'Sho
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l connections -d 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
@@ -120,6 +138,12 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l json -d 'Shortha
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l connections -d 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F

@@ -21,6 +21,7 @@ Examples:
   ca-cli geo capture.pcap --country DE             one country's addresses and services
   ca-cli flows capture.pcap --filter 'proto tcp and dst port 443 and not country US'
   cat capture.pcap | ca-cli flows -                read standard input
+  ca-cli stats --json \"$SAS_URL\"                  a capture in Azure Blob Storage (SAS URL)
 
 Exit status: 0 success (also with warnings about a damaged capture), 1 unusable input or a
 failure (and, with --strict, a damaged capture), 2 usage error (including a bad --filter).";
@@ -162,10 +163,13 @@ pub struct GeoViewArgs {
 /// What every capture-reading command takes: the inputs, how to analyse them, GeoIP, filters.
 #[derive(Debug, Args)]
 pub struct CaptureArgs {
-    /// Capture files (pcap or pcapng, recognised by content) or - for standard input; several
-    /// are analysed as one capture
+    /// Capture files (pcap or pcapng, recognised by content), - for standard input, or
+    /// http(s):// URLs such as Azure Blob SAS URLs; several are analysed as one capture
     #[arg(required = true, value_name = "CAPTURE")]
     pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub download: DownloadArgs,
 
     #[command(flatten)]
     pub analysis: AnalysisArgs,
@@ -199,6 +203,36 @@ pub struct AnalysisArgs {
     /// Exit with status 1 when a capture is cut short or has malformed packets
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Downloads (http:// and https:// inputs)")]
+pub struct DownloadArgs {
+    /// Parallel ranged requests for a blob over 8 MiB when one connection brings less than
+    /// 200 MB/s; 1 always streams a single response
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub connections: u16,
+
+    /// Seconds to wait for a connection or for the next bytes before retrying
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+
+    /// Attempts after a dropped connection, timeout or server error before giving up (each
+    /// resumes from the last byte received)
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub retries: u32,
+
+    /// PEM file of extra trusted root certificates (a corporate proxy's or a test CA)
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Bytes per ranged request (tests use small chunks to exercise reassembly)
+    #[arg(long, hide = true, default_value_t = 8 << 20, value_parser = clap::value_parser!(u64).range(1024..))]
+    pub chunk_size: u64,
+
+    /// First back-off delay in milliseconds; it doubles on each retry, up to 5 s
+    #[arg(long, hide = true, default_value_t = 250)]
+    pub backoff_ms: u64,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
@@ -16,7 +17,7 @@ use ca_cli::filter::{self, Expr};
 use ca_cli::flow::IdleTimeouts;
 use ca_cli::output::{self, Format, Report, text};
 use ca_cli::pipeline::Analysis;
-use ca_cli::source::{self, InputSpec};
+use ca_cli::source::{self, HttpOptions, InputSpec, SourceOptions};
 use ca_cli::view::flows::FlowsReport;
 use ca_cli::view::geo::GeoReport;
 use ca_cli::view::lookup::{GeoInfoReport, LookupReport};
@@ -75,7 +76,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Flows(args) => {
-            let prepared = prepare(&args.capture)?;
+            let prepared = prepare(&args.capture, args.output.quiet)?;
             let list = FlowListConfig {
                 sort: match args.sort {
                     SortArg::Start => SortKey::Start,
@@ -94,7 +95,7 @@ fn run(cli: Cli) -> Result<Exit> {
             )
         }
         Command::Protocols(args) => {
-            let prepared = prepare(&args.capture)?;
+            let prepared = prepare(&args.capture, args.output.quiet)?;
             let report = ProtocolsReport::new(&prepared.selection());
             emit(
                 &report,
@@ -104,7 +105,7 @@ fn run(cli: Cli) -> Result<Exit> {
             )
         }
         Command::Stats(args) => {
-            let prepared = prepare(&args.capture)?;
+            let prepared = prepare(&args.capture, args.output.quiet)?;
             let report = StatsReport::new(&prepared.selection(), args.top);
             emit(
                 &report,
@@ -114,7 +115,7 @@ fn run(cli: Cli) -> Result<Exit> {
             )
         }
         Command::Geo(args) => {
-            let prepared = prepare(&args.capture)?;
+            let prepared = prepare(&args.capture, args.output.quiet)?;
             let drill = match args.capture.filter.country.as_slice() {
                 [one] => Some(*one),
                 _ => None,
@@ -189,11 +190,22 @@ impl Prepared {
 
 /// Everything that can fail on the command line or the databases fails before the capture is
 /// read; then the capture is analysed and enriched.
-fn prepare(args: &CaptureArgs) -> Result<Prepared> {
+fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
     let (filter, description) = build_filter(&args.filter)?;
     let mut geo = GeoIp::open(&geo_config(&args.geo))?;
     let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
-    let inputs = source::open_all(&specs)?;
+    let options = SourceOptions {
+        http: HttpOptions {
+            connections: usize::from(args.download.connections),
+            timeout: Duration::from_secs(args.download.timeout),
+            retries: args.download.retries,
+            ca_cert: args.download.ca_cert.clone(),
+            chunk_size: args.download.chunk_size,
+            backoff: Duration::from_millis(args.download.backoff_ms),
+        },
+        progress: !quiet && io::stderr().is_terminal(),
+    };
+    let inputs = source::open_all(&specs, &options)?;
     let config = AnalysisConfig {
         idle_timeouts: args
             .analysis

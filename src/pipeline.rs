@@ -11,12 +11,14 @@ use crate::dissect::{self, Dissection, Malformed, NonIp, Transport};
 use crate::flow::{
     Contribution, Defragmenter, Flow, FlowKey, FlowTable, FragmentVerdict, Orphans, PROTO_TCP,
 };
-use crate::source::OpenedInput;
+use crate::source::{Inputs, OpenedInput, SourceError};
 
 #[derive(Debug, Error)]
 pub enum AnalysisError {
     #[error("{input}: {error}")]
     Capture { input: String, error: CaptureError },
+    #[error(transparent)]
+    Source(#[from] SourceError),
 }
 
 /// What one input contributed, and how its stream ended.
@@ -231,18 +233,19 @@ impl FlowBuilder {
 ///
 /// Fails only when an input is unusable as a capture; damage inside an input is counted and
 /// reported in [`CaptureStats`], with everything before it kept.
-pub fn analyze(
-    inputs: Vec<OpenedInput>,
-    config: &AnalysisConfig,
-) -> Result<Analysis, AnalysisError> {
+pub fn analyze(inputs: Inputs, config: &AnalysisConfig) -> Result<Analysis, AnalysisError> {
     let mut builder = FlowBuilder {
         stats: CaptureStats::default(),
         table: FlowTable::new(config.idle_timeouts),
         defrag: Defragmenter::new(),
         orphans: Vec::new(),
     };
-    for (index, input) in inputs.into_iter().enumerate() {
-        let OpenedInput { name, reader } = input;
+    for (index, input) in inputs.enumerate() {
+        let OpenedInput {
+            name,
+            reader,
+            notes,
+        } = input?;
         let outcome =
             capture::decode(reader, |frame| builder.on_frame(index, frame)).map_err(|error| {
                 AnalysisError::Capture {
@@ -260,7 +263,7 @@ pub fn analyze(
             packets: outcome.frames,
             bytes_read: outcome.bytes_consumed,
             cut_short: outcome.cut_short,
-            notes: outcome.notes,
+            notes: notes.into_iter().chain(outcome.notes).collect(),
         });
     }
     Ok(builder.finish())

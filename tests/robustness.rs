@@ -5,16 +5,16 @@ mod common;
 
 use std::io::Cursor;
 
-use ca_cli::source::OpenedInput;
+use ca_cli::source::{Inputs, OpenedInput};
 use ca_cli::{AnalysisConfig, analyze};
 use common::file_name;
 
 fn analyze_bytes(bytes: Vec<u8>) -> Result<ca_cli::Analysis, ca_cli::AnalysisError> {
     analyze(
-        vec![OpenedInput {
-            name: "cut".into(),
-            reader: Box::new(Cursor::new(bytes)),
-        }],
+        Inputs::from_opened(vec![OpenedInput::from_reader(
+            "cut",
+            Box::new(Cursor::new(bytes)),
+        )]),
         &AnalysisConfig::default(),
     )
 }

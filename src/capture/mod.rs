@@ -65,12 +65,8 @@ pub enum CaptureError {
         format: &'static str,
         detail: String,
     },
-    #[error("read error at offset {offset}: {source}")]
-    Read {
-        offset: u64,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("read error after offset {offset}: {source}")]
+    Read { offset: u64, source: std::io::Error },
 }
 
 /// How a capture stream ended, once every readable frame was delivered.
@@ -83,8 +79,8 @@ pub struct ReadOutcome {
     pub bytes_consumed: u64,
     /// Finest timestamp precision among the capture's interfaces.
     pub precision: Option<Precision>,
-    /// Set when the stream stopped before its end could be read cleanly: a record cut short, a
-    /// corrupt block, or a read error after the header. Every frame before it was delivered.
+    /// Set when the stream ended before its last record was complete, or in a corrupt record.
+    /// Every frame before it was delivered.
     pub cut_short: Option<String>,
     /// Problems that did not stop the reading (for example a packet on an undeclared interface).
     pub notes: Vec<String>,
@@ -156,9 +152,10 @@ fn looks_like_markup(prefix: &[u8]) -> bool {
 
 /// Decode one capture stream, calling `on_frame` for every packet record in order.
 ///
-/// Returns an error only when nothing of the stream is usable as a capture (unknown magic,
-/// corrupt file header, a read error before the header). Damage after the header ends the stream
-/// early and is reported in [`ReadOutcome::cut_short`], with every earlier frame delivered.
+/// Returns an error when the stream is not usable as a capture (unknown magic, corrupt file
+/// header) or could not be read (a read error, at any point). Damage inside the capture ends
+/// the stream early and is reported in [`ReadOutcome::cut_short`], with every earlier frame
+/// delivered.
 pub fn decode<R: Read>(
     input: R,
     on_frame: impl FnMut(&Frame<'_>),

@@ -103,13 +103,13 @@ pub(super) fn decode_stream<R: Read>(
                 None => {
                     let reader =
                         LegacyPcapReader::from_buffer(buffer, input).map_err(bad_header)?;
-                    drive(reader, handler, &last_error, &mut on_frame, &mut outcome);
+                    drive(reader, handler, &last_error, &mut on_frame, &mut outcome)?;
                 }
                 Some(order) => {
                     let big_endian = handler.big_endian();
                     let reader = OldPcapReader::from_buffer(buffer, input, big_endian, order)
                         .map_err(bad_header)?;
-                    drive(reader, handler, &last_error, &mut on_frame, &mut outcome);
+                    drive(reader, handler, &last_error, &mut on_frame, &mut outcome)?;
                 }
             }
         }
@@ -125,7 +125,7 @@ pub(super) fn decode_stream<R: Read>(
                         other => other.to_string(),
                     },
                 })?;
-            drive(reader, handler, &last_error, &mut on_frame, &mut outcome);
+            drive(reader, handler, &last_error, &mut on_frame, &mut outcome)?;
         }
     }
     Ok(outcome)
@@ -148,7 +148,7 @@ fn drive<P: PcapReaderIterator, H: BlockHandler>(
     last_error: &Rc<RefCell<Option<io::Error>>>,
     on_frame: &mut dyn FnMut(&Frame<'_>),
     outcome: &mut ReadOutcome,
-) {
+) -> Result<(), CaptureError> {
     let mut offset: u64 = 0;
     loop {
         let step = match reader.next() {
@@ -177,8 +177,7 @@ fn drive<P: PcapReaderIterator, H: BlockHandler>(
             Step::NeedMore => {
                 let before = reader.data().len();
                 if reader.refill().is_err() {
-                    outcome.cut_short = Some(read_failure(offset, last_error));
-                    break;
+                    return Err(read_failure(offset, last_error));
                 }
                 if reader.data().len() == before
                     && !reader.reader_exhausted()
@@ -209,10 +208,7 @@ fn drive<P: PcapReaderIterator, H: BlockHandler>(
                 ));
                 break;
             }
-            Step::ReadFailed => {
-                outcome.cut_short = Some(read_failure(offset, last_error));
-                break;
-            }
+            Step::ReadFailed => return Err(read_failure(offset, last_error)),
             Step::Corrupt(why) => {
                 outcome.cut_short = Some(format!(
                     "corrupt record at offset {offset}: {why}: {}",
@@ -224,6 +220,7 @@ fn drive<P: PcapReaderIterator, H: BlockHandler>(
     }
     outcome.bytes_consumed = offset;
     handler.finish(outcome);
+    Ok(())
 }
 
 fn grow<P: PcapReaderIterator>(reader: &mut P, wanted: usize) -> bool {
@@ -231,9 +228,13 @@ fn grow<P: PcapReaderIterator>(reader: &mut P, wanted: usize) -> bool {
     reader.grow(wanted)
 }
 
-fn read_failure(offset: u64, last_error: &Rc<RefCell<Option<io::Error>>>) -> String {
-    match last_error.borrow_mut().take() {
-        Some(e) => format!("read error after offset {offset}: {e}"),
-        None => format!("read error after offset {offset}"),
-    }
+/// A read that failed for good (the source gave up: a network failure past its retries, a
+/// blob that changed, a disk error) makes the input unusable: it is an error, not a capture
+/// cut short, so a partial result is never taken for the whole.
+fn read_failure(offset: u64, last_error: &Rc<RefCell<Option<io::Error>>>) -> CaptureError {
+    let source = last_error
+        .borrow_mut()
+        .take()
+        .unwrap_or_else(|| io::Error::other("read failed"));
+    CaptureError::Read { offset, source }
 }

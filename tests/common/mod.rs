@@ -2,6 +2,9 @@
 //! the peer tools used as oracles.
 #![allow(dead_code)]
 
+pub mod azurite;
+pub mod faulty;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

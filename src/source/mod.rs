@@ -1,0 +1,245 @@
+//! Where capture bytes come from: a file path, standard input (`-`), or an HTTP(S) URL such as
+//! an Azure Blob SAS URL. Every source is a plain `Read`, consumed as a stream, never loaded
+//! whole, and named in messages without its secrets.
+
+pub mod http;
+mod progress;
+pub mod redact;
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use reqwest::Url;
+use thiserror::Error;
+
+pub use http::{HttpClient, HttpOptions};
+
+/// An input named on the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputSpec {
+    Path(PathBuf),
+    Stdin,
+    Url(Url),
+}
+
+impl InputSpec {
+    pub fn parse(arg: &str) -> InputSpec {
+        if arg == "-" {
+            return InputSpec::Stdin;
+        }
+        let lower = arg.get(..8).unwrap_or(arg).to_ascii_lowercase();
+        if (lower.starts_with("http://") || lower.starts_with("https://"))
+            && let Ok(url) = Url::parse(arg)
+        {
+            return InputSpec::Url(url);
+        }
+        InputSpec::Path(PathBuf::from(arg))
+    }
+
+    /// How the input is named in messages and in the summary: URLs without their secrets.
+    pub fn display_name(&self) -> String {
+        match self {
+            InputSpec::Path(p) => p.display().to_string(),
+            InputSpec::Stdin => "<stdin>".to_string(),
+            InputSpec::Url(url) => redact::redact(url),
+        }
+    }
+}
+
+/// How inputs are read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceOptions {
+    pub http: HttpOptions,
+    /// Show a progress bar (the caller decides: stderr is a terminal and not --quiet).
+    pub progress: bool,
+}
+
+#[derive(Debug, Error)]
+pub enum SourceError {
+    #[error("{name}: cannot open: {reason}")]
+    Open { name: String, reason: String },
+    #[error("{name}: is a directory, not a capture file")]
+    IsDirectory { name: String },
+    #[error("standard input (-) can be named only once")]
+    StdinTwice,
+    #[error("{name}: {message}")]
+    Http { name: String, message: String },
+}
+
+/// An input opened for reading.
+pub struct OpenedInput {
+    pub name: String,
+    pub reader: Box<dyn Read + Send>,
+    /// Things the user should know about this input (a SAS token over plain HTTP, ...).
+    pub notes: Vec<String>,
+}
+
+impl OpenedInput {
+    /// An in-memory or otherwise ready reader, for tests and embedding.
+    pub fn from_reader(name: impl Into<String>, reader: Box<dyn Read + Send>) -> OpenedInput {
+        OpenedInput {
+            name: name.into(),
+            reader,
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for OpenedInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedInput")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+/// Inputs ready to be opened, in order. Files are opened (and URLs checked) up front, so that
+/// a typo in the last name fails before minutes of work on the first; a URL's download starts
+/// only when its turn comes, so several URLs never hold several connections open at once.
+pub struct Inputs {
+    pending: std::vec::IntoIter<Pending>,
+    http: Option<HttpClient>,
+    progress: bool,
+}
+
+enum Pending {
+    Ready(OpenedInput),
+    Url(Url),
+}
+
+impl Inputs {
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pending.len() == 0
+    }
+}
+
+impl Iterator for Inputs {
+    type Item = Result<OpenedInput, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let pending = self.pending.next()?;
+        Some(match pending {
+            Pending::Ready(input) => Ok(input),
+            Pending::Url(url) => self.open_url(&url),
+        })
+    }
+}
+
+impl Inputs {
+    /// Inputs already open (tests, embedding).
+    pub fn from_opened(inputs: Vec<OpenedInput>) -> Inputs {
+        Inputs {
+            pending: inputs
+                .into_iter()
+                .map(Pending::Ready)
+                .collect::<Vec<_>>()
+                .into_iter(),
+            http: None,
+            progress: false,
+        }
+    }
+
+    fn open_url(&self, url: &Url) -> Result<OpenedInput, SourceError> {
+        let name = redact::redact(url);
+        let Some(http) = &self.http else {
+            return Err(SourceError::Http {
+                name,
+                message: "no HTTP client".into(),
+            });
+        };
+        let download = http.open(url)?;
+        let mut notes = Vec::new();
+        if url.scheme() == "http" && redact::is_sas(url) {
+            notes.push(
+                "the SAS token was sent over plain http://: anyone on the path can read and reuse it; use https://"
+                    .to_string(),
+            );
+        }
+        let reader = if self.progress {
+            Box::new(progress::ProgressReader::new(
+                download.reader,
+                &name,
+                download.total,
+            ))
+        } else {
+            download.reader
+        };
+        Ok(OpenedInput {
+            name,
+            reader,
+            notes,
+        })
+    }
+}
+
+/// Open (or check) every input.
+pub fn open_all(specs: &[InputSpec], options: &SourceOptions) -> Result<Inputs, SourceError> {
+    if specs.iter().filter(|s| **s == InputSpec::Stdin).count() > 1 {
+        return Err(SourceError::StdinTwice);
+    }
+    let http = if specs.iter().any(|s| matches!(s, InputSpec::Url(_))) {
+        Some(HttpClient::new(&options.http)?)
+    } else {
+        None
+    };
+    let pending = specs
+        .iter()
+        .map(|spec| match spec {
+            InputSpec::Url(url) => Ok(Pending::Url(url.clone())),
+            other => open_local(other, options.progress).map(Pending::Ready),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Inputs {
+        pending: pending.into_iter(),
+        http,
+        progress: options.progress,
+    })
+}
+
+fn open_local(spec: &InputSpec, progress: bool) -> Result<OpenedInput, SourceError> {
+    let name = spec.display_name();
+    let reader: Box<dyn Read + Send> = match spec {
+        InputSpec::Stdin => Box::new(io::stdin()),
+        InputSpec::Path(path) => {
+            let file = File::open(path).map_err(|e| SourceError::Open {
+                name: name.clone(),
+                reason: io_reason(&e),
+            })?;
+            let metadata = file.metadata().ok();
+            if metadata.as_ref().is_some_and(|m| m.is_dir()) {
+                return Err(SourceError::IsDirectory { name });
+            }
+            let size = metadata.map(|m| m.len()).unwrap_or(0);
+            if progress && size >= progress::LOCAL_THRESHOLD {
+                Box::new(progress::ProgressReader::new(file, &name, Some(size)))
+            } else {
+                Box::new(file)
+            }
+        }
+        InputSpec::Url(_) => {
+            return Err(SourceError::Open {
+                name,
+                reason: "a URL is not a local input".into(),
+            });
+        }
+    };
+    Ok(OpenedInput {
+        name,
+        reader,
+        notes: Vec::new(),
+    })
+}
+
+/// The OS error text without Rust's " (os error 2)" suffix.
+pub fn io_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_lowercase(),
+        None => text.to_lowercase(),
+    }
+}
