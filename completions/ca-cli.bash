@@ -117,7 +117,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__flows)
-            opts="-s -n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --help --version"
+            opts="-s -n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,6 +148,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -251,7 +255,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__geo)
-            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
+            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -282,6 +286,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -655,7 +663,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__protocols)
-            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
+            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,6 +694,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -773,7 +785,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__stats)
-            opts="-n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --top --format --json --output --quiet --help --version"
+            opts="-n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --top --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -804,6 +816,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

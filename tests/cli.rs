@@ -711,3 +711,21 @@ fn file_name_starts(path: &Path, prefix: &str) -> bool {
     path.file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
 }
+
+#[test]
+fn one_thread_and_two_give_byte_identical_output() {
+    for file in common::all_captures() {
+        let run = |threads: &str| {
+            ca_cli()
+                .arg("flows")
+                .arg(&file)
+                .args(["--format", "ndjson", "--quiet", "--threads", threads])
+                .output()
+                .unwrap()
+        };
+        let (one, two) = (run("1"), run("2"));
+        assert_eq!(one.status.code(), two.status.code(), "{}", common::file_name(&file));
+        assert!(one.stdout == two.stdout, "{}", common::file_name(&file));
+        assert_eq!(one.stderr, two.stderr, "{}", common::file_name(&file));
+    }
+}

@@ -34,8 +34,13 @@ impl Timestamp {
 
     /// Seconds plus a fraction counted in `units_per_sec` (10^6 for microsecond pcap, ...).
     pub fn from_secs_and_fraction(secs: i64, fraction: u64, units_per_sec: u64) -> Self {
-        let frac_nanos = (fraction as u128 * NANOS_PER_SEC as u128 / units_per_sec.max(1) as u128)
-            .min(i64::MAX as u128) as i64;
+        // Microseconds and nanoseconds (every classic pcap) without a 128-bit division.
+        let frac_nanos = match units_per_sec {
+            1_000_000 => fraction.saturating_mul(1000).min(i64::MAX as u64) as i64,
+            1_000_000_000 => fraction.min(i64::MAX as u64) as i64,
+            units => (fraction as u128 * NANOS_PER_SEC as u128 / units.max(1) as u128)
+                .min(i64::MAX as u128) as i64,
+        };
         Timestamp(
             secs.saturating_mul(NANOS_PER_SEC)
                 .saturating_add(frac_nanos),
@@ -165,32 +170,57 @@ pub struct Rfc3339 {
     precision: Precision,
 }
 
-impl fmt::Display for Rfc3339 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Rfc3339 {
+    /// Write the timestamp into `out` (at most 30 bytes) and return it as text. Hand-rolled:
+    /// flow lists print two of these per flow, and `write!` with padding costs ten times more.
+    pub fn to_bytes<'b>(&self, out: &'b mut [u8; 32]) -> &'b str {
         let nanos = self.ts.0;
         let secs = nanos.div_euclid(NANOS_PER_SEC);
-        let subsec = nanos.rem_euclid(NANOS_PER_SEC);
+        let subsec = nanos.rem_euclid(NANOS_PER_SEC) as u32;
         let days = secs.div_euclid(SECS_PER_DAY);
-        let secs_of_day = secs.rem_euclid(SECS_PER_DAY);
+        let secs_of_day = secs.rem_euclid(SECS_PER_DAY) as u32;
         let (year, month, day) = civil_from_days(days);
-        write!(
-            f,
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-            secs_of_day / 3600,
-            secs_of_day / 60 % 60,
-            secs_of_day % 60
-        )?;
-        let digits = self.precision.fraction_digits();
-        if digits > 0 {
-            let scaled = subsec / 10i64.pow(9 - digits);
-            write!(f, ".{scaled:0width$}", width = digits as usize)?;
-        }
-        f.write_str("Z")
+        // Years outside 0000..9999 do not fit RFC 3339; i64 nanoseconds stay in 1677..2262.
+        let year = year.clamp(0, 9999) as u32;
+        *out = *b"0000-00-00T00:00:00.000000000Z\0\0";
+        let two = |out: &mut [u8; 32], at: usize, v: u32| {
+            out[at] = b'0' + (v / 10) as u8;
+            out[at + 1] = b'0' + (v % 10) as u8;
+        };
+        two(out, 0, year / 100);
+        two(out, 2, year % 100);
+        two(out, 5, month);
+        two(out, 8, day);
+        two(out, 11, secs_of_day / 3600);
+        two(out, 14, secs_of_day / 60 % 60);
+        two(out, 17, secs_of_day % 60);
+        let digits = self.precision.fraction_digits() as usize;
+        let len = if digits == 0 {
+            out[19] = b'Z';
+            20
+        } else {
+            let mut fraction = subsec / 10u32.pow(9 - digits as u32);
+            for at in (20..20 + digits).rev() {
+                out[at] = b'0' + (fraction % 10) as u8;
+                fraction /= 10;
+            }
+            out[20 + digits] = b'Z';
+            21 + digits
+        };
+        std::str::from_utf8(&out[..len]).unwrap_or("")
+    }
+}
+
+impl fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; 32];
+        f.write_str(self.to_bytes(&mut buf))
     }
 }
 
 /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    // (year, month, day) of the day count.
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);

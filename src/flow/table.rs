@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use super::tcp_state::TcpConnection;
-use super::{Contribution, Flow, FlowKey, PROTO_TCP, PROTO_UDP, Side};
+use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
 use crate::capture::Timestamp;
 use crate::dissect::tcp_flags::{ACK, SYN};
 
@@ -64,11 +64,47 @@ impl Default for IdleTimeouts {
     }
 }
 
+/// A flow key as five machine words, for the hash map: hashing and comparing them is a few
+/// instructions, where the readable [`FlowKey`] (with its `IpAddr` enums) takes dozens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct PackedKey([u64; 5]);
+
+impl PackedKey {
+    fn new(key: &FlowKey) -> PackedKey {
+        // IPv4 in the IPv4-mapped range; the family bit in the last word keeps an IPv4-mapped
+        // IPv6 address apart from its IPv4 twin.
+        let bits = |addr: std::net::IpAddr| match addr {
+            std::net::IpAddr::V4(v4) => (0xffff_0000_0000 | u128::from(u32::from(v4)), 1u64),
+            std::net::IpAddr::V6(v6) => (u128::from(v6), 0),
+        };
+        let ((a, a_v4), (b, _)) = (bits(key.a.addr), bits(key.b.addr));
+        let ident = match key.ident {
+            FlowIdent::Ports => 0,
+            FlowIdent::IcmpEcho(id) => 0x1_0000 | u64::from(id),
+            FlowIdent::Addresses => 0x2_0000,
+        };
+        PackedKey([
+            a as u64,
+            (a >> 64) as u64,
+            b as u64,
+            (b >> 64) as u64,
+            u64::from(key.a.port) << 48
+                | u64::from(key.b.port) << 32
+                | u64::from(key.proto) << 24
+                | a_v4 << 20
+                | ident,
+        ])
+    }
+}
+
 #[derive(Debug)]
 pub struct FlowTable {
-    active: FxHashMap<FlowKey, Flow>,
+    /// Live flows by their packed key (the flow itself keeps the readable one).
+    active: FxHashMap<PackedKey, Flow>,
     finished: Vec<Flow>,
     timeouts: IdleTimeouts,
+    /// How often to look for idle flows, in capture time: half the shortest timeout.
+    sweep_interval: Option<u64>,
     next_sequence: u64,
     /// The latest packet time seen: capture time, which drives expiry.
     now: Timestamp,
@@ -81,6 +117,7 @@ impl FlowTable {
             active: FxHashMap::default(),
             finished: Vec::new(),
             timeouts,
+            sweep_interval: timeouts.sweep_interval(),
             next_sequence: 0,
             now: Timestamp::MIN,
             next_sweep: None,
@@ -100,7 +137,7 @@ impl FlowTable {
     pub fn add(&mut self, key: FlowKey, from: Side, contribution: &Contribution) {
         self.now = self.now.max(contribution.last);
         let timeout = self.timeouts.for_proto(key.proto);
-        let flow = match self.active.entry(key) {
+        let flow = match self.active.entry(PackedKey::new(&key)) {
             std::collections::hash_map::Entry::Occupied(entry) => {
                 let flow = entry.into_mut();
                 let idle = timeout
@@ -125,7 +162,7 @@ impl FlowTable {
             }
         };
         apply(flow, from, contribution);
-        if let Some(interval) = self.timeouts.sweep_interval() {
+        if let Some(interval) = self.sweep_interval {
             match self.next_sweep {
                 Some(at) if self.now < at => {}
                 Some(_) => {
@@ -142,9 +179,9 @@ impl FlowTable {
     fn expire_idle(&mut self) {
         let now = self.now;
         let timeouts = self.timeouts;
-        let expired = self.active.extract_if(|key, flow| {
+        let expired = self.active.extract_if(|_, flow| {
             timeouts
-                .for_proto(key.proto)
+                .for_proto(flow.key.proto)
                 .is_some_and(|limit| now.nanos_since(flow.last_seen) > limit)
         });
         self.finished.extend(expired.map(|(_, flow)| flow));
@@ -154,8 +191,18 @@ impl FlowTable {
     pub fn into_flows(self) -> Vec<Flow> {
         let mut flows = self.finished;
         flows.extend(self.active.into_values());
-        flows.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
-        flows
+        // Sort small keys rather than the flows themselves, then move each flow once.
+        let mut order: Vec<(Timestamp, u64, usize)> = flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.first_seen, f.sequence, i))
+            .collect();
+        order.sort_unstable();
+        let mut slots: Vec<Option<Flow>> = flows.into_iter().map(Some).collect();
+        order
+            .into_iter()
+            .filter_map(|(_, _, i)| slots[i].take())
+            .collect()
     }
 }
 

@@ -65,6 +65,15 @@ pub trait Report: Serialize {
     fn rows(&self) -> Vec<Self::Row<'_>>;
     /// The tables the text format prints, in order.
     fn text_tables(&self) -> Vec<TextTable>;
+
+    /// The rows as NDJSON; views with many rows write them faster than serde does.
+    fn write_ndjson(&self, out: &mut dyn Write) -> io::Result<()> {
+        for row in self.rows() {
+            serde_json::to_writer(&mut *out, &row)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
 }
 
 /// Write `view` in `format`. `width` is the text tables' width budget.
@@ -79,12 +88,7 @@ pub fn render<V: Report>(
             serde_json::to_writer_pretty(&mut *out, view)?;
             out.write_all(b"\n")?;
         }
-        Format::Ndjson => {
-            for row in view.rows() {
-                serde_json::to_writer(&mut *out, &row)?;
-                out.write_all(b"\n")?;
-            }
-        }
+        Format::Ndjson => view.write_ndjson(out)?,
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(&mut *out);
             for row in view.rows() {

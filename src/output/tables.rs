@@ -28,11 +28,25 @@ fn endpoint(ip: IpAddr, port: Option<u16>, country: Option<CountryCode>) -> Stri
     }
 }
 
-impl Report for FlowsReport {
-    type Row<'a> = &'a FlowRecord;
+impl<'r> Report for FlowsReport<'r> {
+    type Row<'a>
+        = &'a FlowRecord<'r>
+    where
+        Self: 'a;
 
-    fn rows(&self) -> Vec<&FlowRecord> {
+    fn rows(&self) -> Vec<&FlowRecord<'r>> {
         self.flows.iter().collect()
+    }
+
+    fn write_ndjson(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut line = Vec::with_capacity(1024);
+        for flow in &self.flows {
+            line.clear();
+            flow.write_json(&mut line);
+            line.push(b'\n');
+            out.write_all(&line)?;
+        }
+        Ok(())
     }
 
     fn text_tables(&self) -> Vec<TextTable> {

@@ -3,6 +3,7 @@
 //! whole, and named in messages without its secrets.
 
 pub mod http;
+mod prefetch;
 mod progress;
 pub mod redact;
 
@@ -53,6 +54,8 @@ pub struct SourceOptions {
     pub http: HttpOptions,
     /// Show a progress bar (the caller decides: stderr is a terminal and not --quiet).
     pub progress: bool,
+    /// Read ahead on a second thread.
+    pub read_ahead: bool,
 }
 
 #[derive(Debug, Error)]
@@ -101,6 +104,7 @@ pub struct Inputs {
     pending: std::vec::IntoIter<Pending>,
     http: Option<HttpClient>,
     progress: bool,
+    read_ahead: bool,
 }
 
 enum Pending {
@@ -141,6 +145,7 @@ impl Inputs {
                 .into_iter(),
             http: None,
             progress: false,
+            read_ahead: false,
         }
     }
 
@@ -160,7 +165,7 @@ impl Inputs {
                     .to_string(),
             );
         }
-        let reader = if self.progress {
+        let reader: Box<dyn Read + Send> = if self.progress {
             Box::new(progress::ProgressReader::new(
                 download.reader,
                 &name,
@@ -169,6 +174,7 @@ impl Inputs {
         } else {
             download.reader
         };
+        let reader = read_ahead(reader, self.read_ahead);
         Ok(OpenedInput {
             name,
             reader,
@@ -191,20 +197,33 @@ pub fn open_all(specs: &[InputSpec], options: &SourceOptions) -> Result<Inputs, 
         .iter()
         .map(|spec| match spec {
             InputSpec::Url(url) => Ok(Pending::Url(url.clone())),
-            other => open_local(other, options.progress).map(Pending::Ready),
+            other => open_local(other, options).map(Pending::Ready),
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Inputs {
         pending: pending.into_iter(),
         http,
         progress: options.progress,
+        read_ahead: options.read_ahead,
     })
 }
 
-fn open_local(spec: &InputSpec, progress: bool) -> Result<OpenedInput, SourceError> {
+fn read_ahead(reader: Box<dyn Read + Send>, enabled: bool) -> Box<dyn Read + Send> {
+    if enabled {
+        Box::new(prefetch::Prefetch::new(reader))
+    } else {
+        reader
+    }
+}
+
+fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, SourceError> {
+    let progress = options.progress;
     let name = spec.display_name();
     let reader: Box<dyn Read + Send> = match spec {
-        InputSpec::Stdin => Box::new(io::stdin()),
+        InputSpec::Stdin => {
+            widen_pipe(&io::stdin());
+            Box::new(io::stdin())
+        }
         InputSpec::Path(path) => {
             let file = File::open(path).map_err(|e| SourceError::Open {
                 name: name.clone(),
@@ -230,10 +249,27 @@ fn open_local(spec: &InputSpec, progress: bool) -> Result<OpenedInput, SourceErr
     };
     Ok(OpenedInput {
         name,
-        reader,
+        reader: read_ahead(reader, options.read_ahead),
         notes: Vec::new(),
     })
 }
+
+/// Ask for a 1 MiB pipe buffer when standard input is a pipe: the default 64 KiB makes the
+/// writer and the reader wake each other sixteen times as often. Best effort: the kernel may
+/// refuse (a limit below 1 MiB), and then the pipe stays as it was.
+#[cfg(target_os = "linux")]
+fn widen_pipe(stdin: &io::Stdin) {
+    use std::os::fd::AsRawFd;
+    let fd = stdin.as_raw_fd();
+    // SAFETY: F_SETPIPE_SZ on a descriptor we own for the life of the process only changes the
+    // pipe's capacity; on a non-pipe it fails with EBADF/EINVAL, which we ignore.
+    unsafe {
+        libc::fcntl(fd, libc::F_SETPIPE_SZ, 1 << 20);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn widen_pipe(_: &io::Stdin) {}
 
 /// The OS error text without Rust's " (os error 2)" suffix.
 pub fn io_reason(e: &io::Error) -> String {

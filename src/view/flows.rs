@@ -14,10 +14,10 @@ use crate::flow::FlowIdent;
 
 /// `ca-cli flows` as a document.
 #[derive(Clone, Debug, serde::Serialize, PartialEq)]
-pub struct FlowsReport {
+pub struct FlowsReport<'a> {
     pub schema_version: u32,
     pub summary: Summary,
-    pub flows: Vec<FlowRecord>,
+    pub flows: Vec<FlowRecord<'a>>,
 }
 
 /// Optional columns, the same for every record of a run (so CSV columns never vary by row).
@@ -29,17 +29,77 @@ pub struct ExtraColumns {
     pub asns: bool,
 }
 
-/// One flow, as the JSON contract names its fields. `src` is the initiator.
+/// A time as the JSON contract prints it: RFC 3339 UTC at the capture's precision, or null for
+/// a packet without one (pcapng Simple Packet Blocks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Time {
+    pub ts: Timestamp,
+    pub precision: Precision,
+}
+
+impl Time {
+    /// The text, in `buf`; `None` when unknown.
+    pub fn text<'b>(&self, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+        self.ts
+            .is_known()
+            .then(|| self.ts.rfc3339(self.precision).to_bytes(buf))
+    }
+}
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 32];
+        match self.text(&mut buf) {
+            Some(text) => serializer.serialize_str(text),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// TCP flags seen from one side, printed as letters in header order (FSRPAUEC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flags(pub u8);
+
+impl Flags {
+    pub fn letters<'b>(&self, buf: &'b mut [u8; 8]) -> &'b str {
+        const LETTERS: [(u8, u8); 8] = [
+            (tcp_flags::FIN, b'F'),
+            (tcp_flags::SYN, b'S'),
+            (tcp_flags::RST, b'R'),
+            (tcp_flags::PSH, b'P'),
+            (tcp_flags::ACK, b'A'),
+            (tcp_flags::URG, b'U'),
+            (tcp_flags::ECE, b'E'),
+            (tcp_flags::CWR, b'C'),
+        ];
+        let mut len = 0;
+        for (bit, letter) in LETTERS {
+            if self.0 & bit != 0 {
+                buf[len] = letter;
+                len += 1;
+            }
+        }
+        std::str::from_utf8(&buf[..len]).unwrap_or("")
+    }
+}
+
+impl Serialize for Flags {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.letters(&mut [0; 8]))
+    }
+}
+
+/// One flow, as the JSON contract names its fields. `src` is the initiator. Text fields
+/// borrow from the enrichment: building a list of flows allocates nothing per flow.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FlowRecord {
+pub struct FlowRecord<'a> {
     pub proto: Cow<'static, str>,
     pub src_ip: IpAddr,
     pub src_port: Option<u16>,
     pub dst_ip: IpAddr,
     pub dst_port: Option<u16>,
-    /// Null only for flows whose packets carry no time (pcapng Simple Packet Blocks).
-    pub first_seen: Option<String>,
-    pub last_seen: Option<String>,
+    pub first_seen: Time,
+    pub last_seen: Time,
     pub duration_s: f64,
     pub packets_sent: u64,
     pub bytes_sent: u64,
@@ -49,28 +109,27 @@ pub struct FlowRecord {
     pub payload_bytes_received: u64,
     /// Zeek's `conn_state`, for TCP flows.
     pub tcp_state: Option<&'static str>,
-    /// TCP flags seen from each side, as letters in the order FSRPAUEC.
-    pub tcp_flags_sent: Option<String>,
-    pub tcp_flags_received: Option<String>,
+    pub tcp_flags_sent: Option<Flags>,
+    pub tcp_flags_received: Option<Flags>,
     /// The identifier of an ICMP echo exchange.
     pub icmp_id: Option<u16>,
     /// Service by port (IANA name), or the protocol's name.
-    pub service: String,
+    pub service: &'a str,
     pub src_country: Option<CountryCode>,
     pub dst_country: Option<CountryCode>,
     /// Special-range label (`private`, `azure-wireserver`, ...).
     pub src_label: Option<&'static str>,
     pub dst_label: Option<&'static str>,
-    pub src_city: Option<String>,
-    pub dst_city: Option<String>,
+    pub src_city: Option<&'a str>,
+    pub dst_city: Option<&'a str>,
     pub src_asn: Option<u32>,
     pub dst_asn: Option<u32>,
-    pub src_as_org: Option<String>,
-    pub dst_as_org: Option<String>,
+    pub src_as_org: Option<&'a str>,
+    pub dst_as_org: Option<&'a str>,
     pub extra: ExtraColumns,
 }
 
-impl Serialize for FlowRecord {
+impl Serialize for FlowRecord<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let fields = 23 + 2 * usize::from(self.extra.cities) + 4 * usize::from(self.extra.asns);
         let mut s = serializer.serialize_struct("FlowRecord", fields)?;
@@ -111,8 +170,8 @@ impl Serialize for FlowRecord {
     }
 }
 
-impl FlowRecord {
-    pub fn new(e: &Enriched<'_>, precision: Precision, extra: ExtraColumns) -> FlowRecord {
+impl<'a> FlowRecord<'a> {
+    pub fn new(e: &Enriched<'a>, precision: Precision, extra: ExtraColumns) -> FlowRecord<'a> {
         let flow = e.flow;
         let (src, dst) = (flow.src(), flow.dst());
         let ports = flow.key.has_ports();
@@ -123,8 +182,14 @@ impl FlowRecord {
             src_port: ports.then_some(src.port),
             dst_ip: dst.addr,
             dst_port: ports.then_some(dst.port),
-            first_seen: known(flow.first_seen, precision),
-            last_seen: known(flow.last_seen, precision),
+            first_seen: Time {
+                ts: flow.first_seen,
+                precision,
+            },
+            last_seen: Time {
+                ts: flow.last_seen,
+                precision,
+            },
             duration_s: seconds(flow.duration_nanos()),
             packets_sent: flow.sent().packets,
             bytes_sent: flow.sent().bytes,
@@ -133,23 +198,23 @@ impl FlowRecord {
             payload_bytes_sent: flow.sent().payload_bytes,
             payload_bytes_received: flow.received().payload_bytes,
             tcp_state: flow.tcp_state(),
-            tcp_flags_sent: tcp.then(|| flag_letters(flow.sent().tcp_flags)),
-            tcp_flags_received: tcp.then(|| flag_letters(flow.received().tcp_flags)),
+            tcp_flags_sent: tcp.then_some(Flags(flow.sent().tcp_flags)),
+            tcp_flags_received: tcp.then_some(Flags(flow.received().tcp_flags)),
             icmp_id: match flow.key.ident {
                 FlowIdent::IcmpEcho(id) => Some(id),
                 _ => None,
             },
-            service: e.service.to_string(),
+            service: e.service,
             src_country: e.src.country,
             dst_country: e.dst.country,
             src_label: e.src.label,
             dst_label: e.dst.label,
-            src_city: e.src.city.clone(),
-            dst_city: e.dst.city.clone(),
+            src_city: e.src.city.as_deref(),
+            dst_city: e.dst.city.as_deref(),
             src_asn: e.src.asn,
             dst_asn: e.dst.asn,
-            src_as_org: e.src.as_org.clone(),
-            dst_as_org: e.dst.as_org.clone(),
+            src_as_org: e.src.as_org.as_deref(),
+            dst_as_org: e.dst.as_org.as_deref(),
             extra,
         }
     }
@@ -161,39 +226,181 @@ impl FlowRecord {
     pub fn total_packets(&self) -> u64 {
         self.packets_sent + self.packets_received
     }
+
+    /// The record as one line of compact JSON, byte for byte what `serde_json::to_writer`
+    /// prints, written directly: NDJSON of large captures spends most of its time here.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let mut w = JsonLine { out };
+        w.raw(b"{\"proto\":");
+        w.string(&self.proto);
+        w.key(b",\"src_ip\":");
+        w.ip(self.src_ip);
+        w.key(b",\"src_port\":");
+        w.number_or_null(self.src_port.map(u64::from));
+        w.key(b",\"dst_ip\":");
+        w.ip(self.dst_ip);
+        w.key(b",\"dst_port\":");
+        w.number_or_null(self.dst_port.map(u64::from));
+        let mut buf = [0u8; 32];
+        w.key(b",\"first_seen\":");
+        w.string_or_null(self.first_seen.text(&mut buf));
+        w.key(b",\"last_seen\":");
+        w.string_or_null(self.last_seen.text(&mut buf));
+        w.key(b",\"duration_s\":");
+        w.float(self.duration_s);
+        for (key, value) in [
+            (&b",\"packets_sent\":"[..], self.packets_sent),
+            (b",\"bytes_sent\":", self.bytes_sent),
+            (b",\"packets_received\":", self.packets_received),
+            (b",\"bytes_received\":", self.bytes_received),
+            (b",\"payload_bytes_sent\":", self.payload_bytes_sent),
+            (b",\"payload_bytes_received\":", self.payload_bytes_received),
+        ] {
+            w.key(key);
+            w.number(value);
+        }
+        w.key(b",\"tcp_state\":");
+        w.string_or_null(self.tcp_state);
+        let mut letters = [0u8; 8];
+        w.key(b",\"tcp_flags_sent\":");
+        w.string_or_null(self.tcp_flags_sent.map(|f| f.letters(&mut letters)));
+        w.key(b",\"tcp_flags_received\":");
+        w.string_or_null(self.tcp_flags_received.map(|f| f.letters(&mut letters)));
+        w.key(b",\"icmp_id\":");
+        w.number_or_null(self.icmp_id.map(u64::from));
+        w.key(b",\"service\":");
+        w.string(self.service);
+        w.key(b",\"src_country\":");
+        w.string_or_null(self.src_country.as_ref().map(|c| c.as_str()));
+        w.key(b",\"dst_country\":");
+        w.string_or_null(self.dst_country.as_ref().map(|c| c.as_str()));
+        w.key(b",\"src_label\":");
+        w.string_or_null(self.src_label);
+        w.key(b",\"dst_label\":");
+        w.string_or_null(self.dst_label);
+        if self.extra.cities {
+            w.key(b",\"src_city\":");
+            w.string_or_null(self.src_city);
+            w.key(b",\"dst_city\":");
+            w.string_or_null(self.dst_city);
+        }
+        if self.extra.asns {
+            w.key(b",\"src_asn\":");
+            w.number_or_null(self.src_asn.map(u64::from));
+            w.key(b",\"dst_asn\":");
+            w.number_or_null(self.dst_asn.map(u64::from));
+            w.key(b",\"src_as_org\":");
+            w.string_or_null(self.src_as_org);
+            w.key(b",\"dst_as_org\":");
+            w.string_or_null(self.dst_as_org);
+        }
+        w.raw(b"}");
+    }
 }
 
-fn known(ts: Timestamp, precision: Precision) -> Option<String> {
-    ts.is_known().then(|| ts.rfc3339(precision).to_string())
+/// Compact JSON pieces, escaped the way serde_json escapes.
+struct JsonLine<'o> {
+    out: &'o mut Vec<u8>,
 }
 
-/// TCP flags as letters, in header bit order: FIN SYN RST PSH ACK URG ECE CWR.
-pub fn flag_letters(flags: u8) -> String {
-    const LETTERS: [(u8, char); 8] = [
-        (tcp_flags::FIN, 'F'),
-        (tcp_flags::SYN, 'S'),
-        (tcp_flags::RST, 'R'),
-        (tcp_flags::PSH, 'P'),
-        (tcp_flags::ACK, 'A'),
-        (tcp_flags::URG, 'U'),
-        (tcp_flags::ECE, 'E'),
-        (tcp_flags::CWR, 'C'),
-    ];
-    LETTERS
-        .iter()
-        .filter(|(bit, _)| flags & bit != 0)
-        .map(|(_, c)| *c)
-        .collect()
+impl JsonLine<'_> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    /// A key with its comma and colon, as one literal: `,"name":`.
+    fn key(&mut self, key_with_punctuation: &[u8]) {
+        self.out.extend_from_slice(key_with_punctuation);
+    }
+
+    fn number(&mut self, n: u64) {
+        self.raw(itoa::Buffer::new().format(n).as_bytes());
+    }
+
+    fn number_or_null(&mut self, n: Option<u64>) {
+        match n {
+            Some(n) => self.number(n),
+            None => self.raw(b"null"),
+        }
+    }
+
+    fn float(&mut self, f: f64) {
+        if f.is_finite() {
+            self.raw(ryu::Buffer::new().format_finite(f).as_bytes());
+        } else {
+            self.raw(b"null");
+        }
+    }
+
+    fn string(&mut self, s: &str) {
+        self.out.push(b'"');
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => {
+                    self.out.extend_from_slice(&bytes[start..i]);
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    self.out.extend_from_slice(b"\\u00");
+                    self.out.push(HEX[usize::from(b >> 4)]);
+                    self.out.push(HEX[usize::from(b & 0xf)]);
+                    start = i + 1;
+                    continue;
+                }
+                _ => continue,
+            };
+            self.out.extend_from_slice(&bytes[start..i]);
+            self.out.extend_from_slice(escape);
+            start = i + 1;
+        }
+        self.out.extend_from_slice(&bytes[start..]);
+        self.out.push(b'"');
+    }
+
+    fn string_or_null(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.string(s),
+            None => self.raw(b"null"),
+        }
+    }
+
+    fn ip(&mut self, ip: IpAddr) {
+        match ip {
+            IpAddr::V4(v4) => {
+                self.out.push(b'"');
+                for (i, octet) in v4.octets().iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(b'.');
+                    }
+                    self.raw(itoa::Buffer::new().format(*octet).as_bytes());
+                }
+                self.out.push(b'"');
+            }
+            IpAddr::V6(v6) => {
+                use std::io::Write;
+                self.out.push(b'"');
+                let _ = write!(self.out, "{v6}");
+                self.out.push(b'"');
+            }
+        }
+    }
 }
 
-impl FlowsReport {
-    pub fn new(selection: &Selection<'_>, list: &FlowListConfig) -> FlowsReport {
+impl<'a> FlowsReport<'a> {
+    pub fn new(selection: &Selection<'a>, list: &FlowListConfig) -> FlowsReport<'a> {
         let precision = selection.precision();
         let extra = ExtraColumns {
             cities: selection.enrichment.cities,
             asns: selection.enrichment.asns,
         };
-        let mut order: Vec<Enriched<'_>> = selection.iter().collect();
+        let mut order: Vec<Enriched<'a>> = selection.iter().collect();
         // Flows arrive in start order; sorts are stable so ties keep it.
         match list.sort {
             SortKey::Start => {}
@@ -221,8 +428,38 @@ mod tests {
 
     #[test]
     fn flags_in_header_order() {
-        assert_eq!(flag_letters(0), "");
-        assert_eq!(flag_letters(tcp_flags::SYN | tcp_flags::ACK), "SA");
-        assert_eq!(flag_letters(0xff), "FSRPAUEC");
+        let mut buf = [0; 8];
+        assert_eq!(Flags(0).letters(&mut buf), "");
+        assert_eq!(
+            Flags(tcp_flags::SYN | tcp_flags::ACK).letters(&mut buf),
+            "SA"
+        );
+        assert_eq!(Flags(0xff).letters(&mut buf), "FSRPAUEC");
+    }
+
+    #[test]
+    fn json_line_escapes_like_serde_json() {
+        for text in [
+            "plain",
+            "quote \" back \\ slash",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}\u{7f}",
+            "Zürich 東京",
+        ] {
+            let mut out = Vec::new();
+            JsonLine { out: &mut out }.string(text);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(text).unwrap()
+            );
+        }
+        for f in [0.0, 1.5, 0.000123, 349780390.355768, 1e-9] {
+            let mut out = Vec::new();
+            JsonLine { out: &mut out }.float(f);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&f).unwrap()
+            );
+        }
     }
 }
