@@ -4,11 +4,12 @@
 #
 #   benches/run.sh [COPIES]     (default 70; 700 builds ~2 GB)
 #
-# Prints wall time (best of RUNS), MB/s, packets/s and peak RSS for each tool. Page cache warm.
+# Prints wall time (median of RUNS, default 10, with hyperfine), MB/s, packets/s and peak RSS
+# (GNU time) for each tool, page cache warm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 copies=${1:-70}
-runs=${RUNS:-5}
+runs=${RUNS:-10}
 shared=../shared/bench/make-capture.sh
 out=target/bench
 capture=$out/bench-$copies.pcap
@@ -16,38 +17,54 @@ mkdir -p "$out"
 [[ -f $shared ]] || { echo "needs $shared (the shared material beside the repository)" >&2; exit 1; }
 [[ -s $capture ]] || bash "$shared" "$capture" "$copies" >/dev/null
 cargo build --release --locked -q
+cargo build --release --locked -q --bench ceiling
 bin=target/release/ca-cli
+ceiling=$(ls -t target/release/deps/ceiling-* | grep -v '\.d$' | head -1)
 size=$(stat -c %s "$capture")
 packets=$(capinfos -M -c "$capture" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}')
 packets=${packets:-$($bin flows "$capture" --format json -q | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["packets"])')}
 cat "$capture" >/dev/null # warm the page cache
 
-# best wall seconds and peak RSS (kB) over $runs runs of a command
+# median wall seconds (hyperfine, $runs runs after 2 warm-ups; GNU time's best when hyperfine
+# is missing) and peak RSS in kB (GNU time, one run) of a command
 measure() {
-  local best="" rss=0 t
-  for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f '%e %M' -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || {
-      cat "$out/stderr.txt" >&2; return 1; }
-    read -r t r <"$out/time.txt"
-    if [[ -z $best ]] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-    ((r > rss)) && rss=$r
-  done
+  /usr/bin/time -f '%e %M' -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || {
+    cat "$out/stderr.txt" >&2; return 1; }
+  local best rss
+  read -r best rss <"$out/time.txt"
+  if command -v hyperfine >/dev/null && ((runs > 1)); then
+    hyperfine -N -w 2 -r "$runs" --export-json "$out/hf.json" --output=null -- "$(printf '%q ' "$@")" >/dev/null 2>&1 &&
+      best=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$out/hf.json")
+  else
+    for ((i = 1; i < runs; i++)); do
+      /usr/bin/time -f '%e %M' -o "$out/time.txt" "$@" >/dev/null 2>&1
+      read -r t r <"$out/time.txt"
+      awk "BEGIN{exit !($t < $best)}" && best=$t
+    done
+  fi
   echo "$best $rss"
 }
 
-printf '%s: %d bytes, %d packets, best of %d runs\n\n' "$capture" "$size" "$packets" "$runs"
-printf '%-34s %9s %9s %12s %10s %8s\n' tool seconds MB/s packets/s "peak RSS" "vs ca-cli"
+printf '%s: %d bytes, %d packets, median of %d runs\n\n' "$capture" "$size" "$packets" "$runs"
+printf '%-40s %9s %9s %12s %10s %8s\n' tool seconds MB/s packets/s "peak RSS" "vs ca-cli"
 report() {
   local name=$1 t=$2 rss=$3 base=$4
   awk -v n="$name" -v t="$t" -v s="$size" -v p="$packets" -v r="$rss" -v b="$base" 'BEGIN {
     if (t == 0) t = 0.005
-    printf "%-34s %9.3f %9.0f %12.0f %8.0f MB %7.1fx\n", n, t, s / t / 1e6, p / t, r / 1024, t / b }'
+    printf "%-40s %9.3f %9.0f %12.0f %8.0f MB %7.2fx\n", n, t, s / t / 1e6, p / t, r / 1024, t / b }'
 }
+read -r t rss < <(measure "$ceiling" "$capture")
+report "ceiling (issue 5's 60-line loop)" "$t" "$rss" "$t"
+ceiling_t=$t
 read -r t rss < <(measure "$bin" flows "$capture" --format ndjson)
 base=$t
 report "ca-cli flows --format ndjson" "$t" "$rss" "$base"
+read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --threads 2)
+report "ca-cli flows --threads 2" "$t" "$rss" "$base"
 read -r t rss < <(measure sh -c "cat '$capture' | $bin flows - --format ndjson")
 report "cat | ca-cli flows - (stdin)" "$t" "$rss" "$base"
+read -r t rss < <(measure sh -c "cat '$capture' | dd of=/dev/null bs=1M status=none")
+report "cat | dd (what the pipe delivers)" "$t" "$rss" "$base"
 read -r t rss < <(measure "$bin" flows "$capture" --format json)
 report "ca-cli flows --format json" "$t" "$rss" "$base"
 read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --no-geoip)
@@ -94,3 +111,5 @@ for c in 1 4 8; do
   report "40 MB/s per connection, --connections $c" "$t" "$rss" "$base"
 done
 kill $throttled 2>/dev/null
+
+printf '\nca-cli flows / ceiling: %s\n' "$(awk -v a="$base" -v b="$ceiling_t" 'BEGIN { printf "%.2f", a / b }')"

@@ -40,7 +40,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l ca-cert -d 'PEM 
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (results are identical) [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
@@ -79,7 +79,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l ca-cert -d '
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (results are identical) [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
@@ -113,7 +113,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l ca-cert -d 'PEM 
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (results are identical) [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
@@ -148,7 +148,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l ca-cert -d 'PEM fi
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (results are identical) [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r

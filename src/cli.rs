@@ -205,7 +205,8 @@ pub struct AnalysisArgs {
     pub strict: bool,
 
     /// Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one
-    /// (results are identical) [default: 2 where the machine has two cores]
+    /// (less CPU, a little slower). Results are identical [default: 2 where the machine has
+    /// two cores]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=2))]
     pub threads: Option<u16>,
 }

