@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Write a capture built to stress memory: FLOWS one-packet UDP flows (distinct address and
-port pairs, as a scan or a busy NAT produces), FRAME bytes per packet on the wire, spread
-evenly over SECONDS of capture time so that idle flows expire as the capture advances.
+"""Write a capture built to stress memory: FLOWS one-packet UDP flows, all distinct, from
+65,536 clients in 10.0.0.0/16 (each on ever new source ports, as a busy NAT or resolver
+farm produces) to about a million servers in 20.0.0.0/12; FRAME bytes per packet on the wire,
+spread evenly over SECONDS of capture time so that idle flows expire as the capture advances.
 
     make-many-flows.py OUT.pcap [FLOWS=5000000] [FRAME=400] [SECONDS=3600]
 
@@ -22,9 +23,10 @@ with open(out, "wb", buffering=1 << 20) as f:
     f.write(header)
     for i in range(flows):
         micros = i * seconds * 1_000_000 // flows
-        src = 0x0A000000 | (i & 0xFFFFFF)            # 10.x.y.z
-        dst = 0x14000000 | ((i * 2654435761) & 0xFFFFFF)  # 20.x.y.z
-        sport, dport = 1024 + i % 60000, 53 + (i // 60000) % 1000
+        src = 0x0A000000 | (i & 0xFFFF)                    # 10.0.y.z
+        dst = 0x14000000 | ((i * 2654435761) & 0xFFFFF)    # 20.0-15.y.z
+        sport = 1024 + (i >> 16) % 64000                   # new for each flow of a client
+        dport = 53 + (i >> 8) % 1000
         ip = struct.pack(">BBHHHBBHII", 0x45, 0, frame - 14, i & 0xFFFF, 0, 64, 17, 0, src, dst)
         udp = struct.pack(">HHHH", sport, dport, frame - 34, 0)
         eth = b"\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00"

@@ -56,7 +56,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l since -d 'Flows 
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l until -d 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture\'s start' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l min-bytes -d 'Flows of at least N bytes (both ways; k, M, G allowed)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l filter -d 'A filter expression (see below)' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s s -l sort -d 'Order of the flows' -r -f -a "start\t'Start time, earliest first'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s s -l sort -d 'Order of the flows [default: start]' -r -f -a "start\t'Start time, earliest first'
 bytes\t'Bytes both ways, largest first'
 packets\t'Packets both ways, most first'
 duration\t'Duration, longest first'"

@@ -91,7 +91,10 @@ Examples:
 
 A flow is one conversation: protocol plus both addresses and ports (ICMP echo by its
 identifier), in both directions. The source (src) is the side that sent the first packet, or the
-SYN of a TCP connection. Bytes are frame lengths on the wire, as Wireshark counts them.";
+SYN of a TCP connection. Bytes are frame lengths on the wire, as Wireshark counts them.
+
+Text and JSON list flows by start time. NDJSON and CSV stream each flow as it ends, for
+captures of any size; add --sort start for start order.";
 
 #[derive(Debug, Subcommand)]
 pub enum GeoipCommand {
@@ -119,9 +122,13 @@ pub struct FlowsArgs {
     #[command(flatten)]
     pub capture: CaptureArgs,
 
-    /// Order of the flows
-    #[arg(long, short, value_enum, default_value_t = SortArg::Start)]
-    pub sort: SortArg,
+    /// Order of the flows [default: start]
+    ///
+    /// Without --sort and --top, NDJSON and CSV are streamed instead: each flow is written when
+    /// it ends (idle timeout, a new connection on its ports, or the end of the capture), so
+    /// output starts at once and memory stays flat on captures of any size.
+    #[arg(long, short, value_enum)]
+    pub sort: Option<SortArg>,
 
     /// Show only the first N flows (after sorting)
     #[arg(long, short = 'n', value_name = "N")]

@@ -24,4 +24,4 @@ pub mod source;
 pub mod view;
 
 pub use config::{AnalysisConfig, FlowListConfig, SortKey};
-pub use pipeline::{Analysis, AnalysisError, analyze};
+pub use pipeline::{Analysis, AnalysisError, FlowSink, analyze, analyze_into};

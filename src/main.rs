@@ -11,19 +11,20 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 
+use ca_cli::capture::Precision;
 use ca_cli::config::{AnalysisConfig, FlowListConfig, SortKey};
-use ca_cli::enrich::{self, CountrySource, Enrichment, GeoConfig, GeoIp};
+use ca_cli::enrich::{CountrySource, Enricher, GeoConfig, GeoIp};
 use ca_cli::filter::{self, Expr};
 use ca_cli::flow::IdleTimeouts;
 use ca_cli::output::{self, Format, Report, text};
-use ca_cli::pipeline::Analysis;
-use ca_cli::source::{self, HttpOptions, InputSpec, SourceOptions};
-use ca_cli::view::flows::FlowsReport;
-use ca_cli::view::geo::GeoReport;
+use ca_cli::pipeline::{AnalysisError, CaptureStats};
+use ca_cli::source::{self, HttpOptions, InputSpec, Inputs, SourceOptions};
+use ca_cli::view::flows::{FlowStream, FlowsView};
+use ca_cli::view::geo::GeoView;
 use ca_cli::view::lookup::{GeoInfoReport, LookupReport};
-use ca_cli::view::protocols::ProtocolsReport;
-use ca_cli::view::stats::StatsReport;
-use ca_cli::view::{Selection, Summary};
+use ca_cli::view::protocols::ProtocolsView;
+use ca_cli::view::stats::StatsView;
+use ca_cli::view::{FlowView, Scan, Summary};
 use cli::{
     CaptureArgs, Cli, Command, FilterArgs, FormatArg, GeoArgs, GeoipCommand, OutputArgs, SortArg,
 };
@@ -93,8 +94,26 @@ fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Flows(args) => {
             let prepared = prepare(&args.capture, args.output.quiet)?;
+            let strict = args.capture.analysis.strict;
+            let format = format_of(&args.output);
+            let streamed = matches!(format, Format::Ndjson | Format::Csv)
+                && args.sort.is_none()
+                && args.top.is_none();
+            if streamed {
+                let summary = write_output(&args.output, |format, out, _| {
+                    let stream = match format {
+                        Format::Csv => FlowStream::csv(out),
+                        _ => FlowStream::ndjson(out),
+                    };
+                    let (stats, scan) = prepared.scan(stream)?;
+                    let summary = scan.summary(&stats);
+                    scan.view.finish()?;
+                    Ok(summary)
+                })?;
+                return Ok(finish(&summary, format, &args.output, strict));
+            }
             let list = FlowListConfig {
-                sort: match args.sort {
+                sort: match args.sort.unwrap_or(SortArg::Start) {
                     SortArg::Start => SortKey::Start,
                     SortArg::Bytes => SortKey::Bytes,
                     SortArg::Packets => SortKey::Packets,
@@ -102,17 +121,17 @@ fn run(cli: Cli) -> Result<Exit> {
                 },
                 top: args.top,
             };
-            let report = FlowsReport::new(&prepared.selection(), &list);
-            emit(
-                &report,
-                &report.summary,
-                &args.output,
-                args.capture.analysis.strict,
-            )
+            let (stats, scan) = prepared.scan(FlowsView::new(list))?;
+            let summary = scan.summary(&stats);
+            let precision = stats.precision.unwrap_or(Precision::MICROS);
+            let report = scan.view.finish(summary, &scan.enricher, precision);
+            emit(&report, &report.summary, &args.output, strict)
         }
         Command::Protocols(args) => {
             let prepared = prepare(&args.capture, args.output.quiet)?;
-            let report = ProtocolsReport::new(&prepared.selection());
+            let (stats, scan) = prepared.scan(ProtocolsView::default())?;
+            let summary = scan.summary(&stats);
+            let report = scan.view.finish(summary);
             emit(
                 &report,
                 &report.summary,
@@ -122,7 +141,9 @@ fn run(cli: Cli) -> Result<Exit> {
         }
         Command::Stats(args) => {
             let prepared = prepare(&args.capture, args.output.quiet)?;
-            let report = StatsReport::new(&prepared.selection(), args.top);
+            let (stats, scan) = prepared.scan(StatsView::default())?;
+            let summary = scan.summary(&stats);
+            let report = scan.view.finish(summary, &scan.enricher, args.top);
             emit(
                 &report,
                 &report.summary,
@@ -136,7 +157,9 @@ fn run(cli: Cli) -> Result<Exit> {
                 [one] => Some(*one),
                 _ => None,
             };
-            let report = GeoReport::new(&prepared.selection(), drill);
+            let (stats, scan) = prepared.scan(GeoView::new(drill))?;
+            let summary = scan.summary(&stats);
+            let report = scan.view.finish(summary, &scan.enricher);
             emit(
                 &report,
                 &report.summary,
@@ -149,7 +172,7 @@ fn run(cli: Cli) -> Result<Exit> {
                 let geo = GeoIp::open(&geo_config(&geo))?;
                 let report = GeoInfoReport::new(&geo);
                 write_output(&output, |format, out, width| {
-                    output::render(&report, format, out, width)
+                    Ok(output::render(&report, format, out, width)?)
                 })?;
                 Ok(Exit::Success)
             }
@@ -161,7 +184,7 @@ fn run(cli: Cli) -> Result<Exit> {
                 let mut geo = GeoIp::open(&geo_config(&geo))?;
                 let report = LookupReport::new(&addresses, &mut geo);
                 write_output(&output, |format, out, width| {
-                    output::render(&report, format, out, width)
+                    Ok(output::render(&report, format, out, width)?)
                 })?;
                 Ok(Exit::Success)
             }
@@ -185,30 +208,34 @@ fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     script
 }
 
-/// A capture analysed and enriched, with the filter to select its flows.
+/// A capture command ready to run: its inputs opened, the GeoIP databases loaded, the filter
+/// parsed.
 struct Prepared {
-    analysis: Analysis,
-    enrichment: Enrichment,
+    inputs: Inputs,
+    config: AnalysisConfig,
+    enricher: Enricher,
     filter: Expr,
     description: Option<String>,
 }
 
 impl Prepared {
-    fn selection(&self) -> Selection<'_> {
-        Selection::new(
-            &self.analysis,
-            &self.enrichment,
-            &self.filter,
-            self.description.clone(),
-        )
+    /// Analyse the capture, handing each finished and selected flow to `view`.
+    fn scan<V: FlowView>(self, view: V) -> Result<(CaptureStats, Scan<V>)> {
+        let mut scan = Scan::new(self.enricher, self.filter, self.description, view);
+        match ca_cli::analyze_into(self.inputs, &self.config, &mut scan) {
+            Ok(stats) => Ok((stats, scan)),
+            // The output's own error, so `--output` names its file and a closed pipe ends quietly.
+            Err(AnalysisError::Output(error)) => Err(error.into()),
+            Err(error) => Err(error.into()),
+        }
     }
 }
 
 /// Everything that can fail on the command line or the databases fails before the capture is
-/// read; then the capture is analysed and enriched.
+/// read.
 fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
     let (filter, description) = build_filter(&args.filter)?;
-    let mut geo = GeoIp::open(&geo_config(&args.geo))?;
+    let geo = GeoIp::open(&geo_config(&args.geo))?;
     let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
     let options = SourceOptions {
         http: HttpOptions {
@@ -234,11 +261,10 @@ fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
             .idle_timeout
             .map_or_else(IdleTimeouts::zeek_defaults, IdleTimeouts::uniform),
     };
-    let analysis = ca_cli::analyze(inputs, &config)?;
-    let enrichment = enrich::enrich(&analysis.flows, &mut geo);
     Ok(Prepared {
-        analysis,
-        enrichment,
+        inputs,
+        config,
+        enricher: Enricher::new(geo),
         filter,
         description,
     })
@@ -304,10 +330,10 @@ fn build_filter(args: &FilterArgs) -> Result<(Expr, Option<String>), UsageError>
 
 /// Write a capture report, then its summary and warnings, and say how the run ends.
 fn emit<V: Report>(report: &V, summary: &Summary, args: &OutputArgs, strict: bool) -> Result<Exit> {
-    let format = write_output(args, |format, out, width| {
-        output::render(report, format, out, width)
+    write_output(args, |format, out, width| {
+        Ok(output::render(report, format, out, width)?)
     })?;
-    Ok(finish(summary, format, args, strict))
+    Ok(finish(summary, format_of(args), args, strict))
 }
 
 fn format_of(args: &OutputArgs) -> Format {
@@ -326,18 +352,27 @@ fn format_of(args: &OutputArgs) -> Format {
 /// renamed into place when complete, so a failed run never leaves half a report behind; a
 /// device, pipe or symbolic link (`/dev/null`, a FIFO, a link into another directory) is
 /// written in place, never replaced.
-fn write_output(
+fn write_output<T>(
     args: &OutputArgs,
-    render: impl FnOnce(Format, &mut dyn Write, u16) -> io::Result<()>,
-) -> Result<Format> {
+    render: impl FnOnce(Format, &mut dyn Write, u16) -> Result<T>,
+) -> Result<T> {
     let format = format_of(args);
     let Some(path) = &args.output else {
         let stdout = io::stdout();
         let width = table_width(stdout.is_terminal());
         let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-        render(format, &mut out, width)?;
+        let value = render(format, &mut out, width)?;
         out.flush()?;
-        return Ok(format);
+        return Ok(value);
+    };
+    // The file's name on errors of writing it; other errors (an unusable capture, when the
+    // report is written as the capture is read) speak for themselves.
+    let name_the_file = |error: anyhow::Error| {
+        if error.downcast_ref::<io::Error>().is_some() {
+            error.context(format!("{}: cannot write", path.display()))
+        } else {
+            error
+        }
     };
     let existing = std::fs::symlink_metadata(path).ok();
     if existing.as_ref().is_some_and(|m| !m.file_type().is_file()) {
@@ -347,10 +382,10 @@ fn write_output(
             .open(path)
             .with_context(|| format!("{}: cannot open for writing", path.display()))?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
-        render(format, &mut out, table_width(false))
-            .and_then(|()| out.flush())
+        let value = render(format, &mut out, table_width(false)).map_err(name_the_file)?;
+        out.flush()
             .with_context(|| format!("{}: cannot write", path.display()))?;
-        return Ok(format);
+        return Ok(value);
     }
     let partial = partial_path(path);
     let file =
@@ -360,13 +395,17 @@ fn write_output(
     }
     let mut out = BufWriter::with_capacity(1 << 16, file);
     let written = render(format, &mut out, table_width(false))
-        .and_then(|()| out.flush())
-        .and_then(|()| std::fs::rename(&partial, path));
-    if let Err(e) = written {
+        .map_err(name_the_file)
+        .and_then(|value| {
+            out.flush()
+                .and_then(|()| std::fs::rename(&partial, path))
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            Ok(value)
+        });
+    if written.is_err() {
         let _ = std::fs::remove_file(&partial);
-        return Err(e).with_context(|| format!("{}: cannot write", path.display()));
     }
-    Ok(format)
+    written
 }
 
 fn partial_path(path: &Path) -> PathBuf {

@@ -1,7 +1,10 @@
 //! Wires the stages together: sources → capture decoding → dissection → flow table, and keeps
 //! the capture-wide counts that make up the summary and the damage report.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::rc::Rc;
 
 use thiserror::Error;
 
@@ -19,6 +22,8 @@ pub enum AnalysisError {
     Capture { input: String, error: CaptureError },
     #[error(transparent)]
     Source(#[from] SourceError),
+    #[error("cannot write the output: {0}")]
+    Output(#[source] io::Error),
 }
 
 /// What one input contributed, and how its stream ended.
@@ -50,6 +55,9 @@ pub struct CaptureStats {
     pub bytes: u64,
     pub first_seen: Option<Timestamp>,
     pub last_seen: Option<Timestamp>,
+    /// The first packet's time (the earliest is `first_seen`): what relative filter times
+    /// (`since +10m`) count from, known as soon as the capture starts.
+    pub capture_start: Option<Timestamp>,
     /// Finest timestamp precision of any input.
     pub precision: Option<Precision>,
     /// Packets counted in flows.
@@ -141,16 +149,58 @@ pub struct Analysis {
     pub flows: Vec<Flow>,
 }
 
-/// Per-packet work: dissect, then count in the flow table.
-struct FlowBuilder {
+/// Where flows go once their records are final: an idle timeout passed, a TCP connection was
+/// followed by a new one on the same ports, or the capture ended. Flows arrive in the order
+/// they end; a sink that keeps only aggregates keeps memory bounded by the live flows.
+pub trait FlowSink {
+    /// Take one finished flow; `stats` are the capture's counts so far. An error (the output
+    /// was closed) stops the analysis.
+    fn accept(&mut self, flow: Flow, stats: &CaptureStats) -> io::Result<()>;
+}
+
+/// Collects every flow, for callers that want them all at once.
+impl FlowSink for Vec<Flow> {
+    fn accept(&mut self, flow: Flow, _: &CaptureStats) -> io::Result<()> {
+        self.push(flow);
+        Ok(())
+    }
+}
+
+/// Per-packet work: dissect, then count in the flow table; finished flows go to the sink.
+struct FlowBuilder<'s, S: FlowSink> {
     stats: CaptureStats,
     table: FlowTable,
     defrag: Defragmenter,
     orphans: Vec<Orphans>,
+    sink: &'s mut S,
+    /// The sink's error, which stops the reading.
+    sink_error: Option<io::Error>,
+    stop: Rc<Cell<bool>>,
 }
 
-impl FlowBuilder {
+impl<S: FlowSink> FlowBuilder<'_, S> {
     fn on_frame(&mut self, input: usize, frame: &Frame<'_>) {
+        if self.sink_error.is_some() {
+            return;
+        }
+        self.count(input, frame);
+        if self.table.has_finished() {
+            self.deliver_finished();
+        }
+    }
+
+    fn deliver_finished(&mut self) {
+        for flow in self.table.drain_finished() {
+            if self.sink_error.is_none()
+                && let Err(e) = self.sink.accept(flow, &self.stats)
+            {
+                self.sink_error = Some(e);
+                self.stop.set(true);
+            }
+        }
+    }
+
+    fn count(&mut self, input: usize, frame: &Frame<'_>) {
         let stats = &mut self.stats;
         stats.packets += 1;
         stats.bytes += u64::from(frame.orig_len);
@@ -158,6 +208,12 @@ impl FlowBuilder {
         if ts.is_known() {
             stats.first_seen = Some(stats.first_seen.map_or(ts, |t| t.min(ts)));
             stats.last_seen = Some(stats.last_seen.map_or(ts, |t| t.max(ts)));
+            if stats.capture_start.is_none() {
+                stats.capture_start = Some(ts);
+            }
+        }
+        if stats.precision.is_none_or(|p| p < frame.precision) {
+            stats.precision = Some(frame.precision);
         }
         if (frame.data.len() as u64) < u64::from(frame.orig_len) {
             stats.truncated_packets += 1;
@@ -219,26 +275,54 @@ impl FlowBuilder {
         }
     }
 
-    fn finish(mut self) -> Analysis {
-        self.defrag.drain(&mut self.orphans);
-        self.flush_orphans();
-        Analysis {
-            stats: self.stats,
-            flows: self.table.into_flows(),
+    fn finish(mut self) -> Result<CaptureStats, AnalysisError> {
+        if self.sink_error.is_none() {
+            self.defrag.drain(&mut self.orphans);
+            self.flush_orphans();
+            self.table.close_all();
+            self.deliver_finished();
+        }
+        match self.sink_error {
+            Some(error) => Err(AnalysisError::Output(error)),
+            None => Ok(self.stats),
         }
     }
 }
 
-/// Analyse `inputs`, in order, as one capture.
+/// Reads nothing more once the analysis has been told to stop (its output was closed), so a
+/// `ca-cli ... | head` ends without reading the rest of a large capture.
+struct Stoppable<R> {
+    inner: R,
+    stop: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for Stoppable<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stop.get() {
+            return Ok(0);
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// Analyse `inputs`, in order, as one capture, handing each flow to `sink` as it finishes.
 ///
-/// Fails only when an input is unusable as a capture; damage inside an input is counted and
-/// reported in [`CaptureStats`], with everything before it kept.
-pub fn analyze(inputs: Inputs, config: &AnalysisConfig) -> Result<Analysis, AnalysisError> {
+/// Fails only when an input is unusable as a capture, or the sink fails; damage inside an
+/// input is counted and reported in [`CaptureStats`], with everything before it kept.
+pub fn analyze_into<S: FlowSink>(
+    inputs: Inputs,
+    config: &AnalysisConfig,
+    sink: &mut S,
+) -> Result<CaptureStats, AnalysisError> {
+    let stop = Rc::new(Cell::new(false));
     let mut builder = FlowBuilder {
         stats: CaptureStats::default(),
         table: FlowTable::new(config.idle_timeouts),
         defrag: Defragmenter::new(),
         orphans: Vec::new(),
+        sink,
+        sink_error: None,
+        stop: Rc::clone(&stop),
     };
     for (index, input) in inputs.enumerate() {
         let OpenedInput {
@@ -246,13 +330,18 @@ pub fn analyze(inputs: Inputs, config: &AnalysisConfig) -> Result<Analysis, Anal
             reader,
             notes,
         } = input?;
-        let outcome =
-            capture::decode(reader, |frame| builder.on_frame(index, frame)).map_err(|error| {
-                AnalysisError::Capture {
-                    input: name.clone(),
-                    error,
-                }
-            })?;
+        let reader = Stoppable {
+            inner: reader,
+            stop: Rc::clone(&stop),
+        };
+        let outcome = capture::decode(reader, |frame| builder.on_frame(index, frame));
+        if builder.sink_error.is_some() {
+            break;
+        }
+        let outcome = outcome.map_err(|error| AnalysisError::Capture {
+            input: name.clone(),
+            error,
+        })?;
         let stats = &mut builder.stats;
         if let Some(p) = outcome.precision {
             stats.precision = Some(stats.precision.map_or(p, |q| q.max(p)));
@@ -266,5 +355,13 @@ pub fn analyze(inputs: Inputs, config: &AnalysisConfig) -> Result<Analysis, Anal
             notes: notes.into_iter().chain(outcome.notes).collect(),
         });
     }
-    Ok(builder.finish())
+    builder.finish()
+}
+
+/// Analyse `inputs`, in order, as one capture, and keep every flow.
+pub fn analyze(inputs: Inputs, config: &AnalysisConfig) -> Result<Analysis, AnalysisError> {
+    let mut flows = Vec::new();
+    let stats = analyze_into(inputs, config, &mut flows)?;
+    flows.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
+    Ok(Analysis { stats, flows })
 }

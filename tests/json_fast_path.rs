@@ -3,13 +3,14 @@
 
 mod common;
 
+use ca_cli::capture::Precision;
 use ca_cli::config::FlowListConfig;
-use ca_cli::enrich::{CountrySource, GeoConfig, GeoIp, enrich};
+use ca_cli::enrich::{CountrySource, Enricher, GeoConfig, GeoIp};
 use ca_cli::filter::Expr;
 use ca_cli::source::{InputSpec, SourceOptions, open_all};
-use ca_cli::view::Selection;
-use ca_cli::view::flows::FlowsReport;
-use ca_cli::{AnalysisConfig, analyze};
+use ca_cli::view::Scan;
+use ca_cli::view::flows::FlowsView;
+use ca_cli::{AnalysisConfig, analyze_into};
 use common::{file_name, fixture};
 
 #[test]
@@ -28,13 +29,15 @@ fn fast_json_lines_equal_serde_json() {
             let Ok(inputs) = open_all(&specs, &SourceOptions::default()) else {
                 continue;
             };
-            let Ok(analysis) = analyze(inputs, &AnalysisConfig::default()) else {
+            let geo = GeoIp::open(config).unwrap();
+            let view = FlowsView::new(FlowListConfig::default());
+            let mut scan = Scan::new(Enricher::new(geo), Expr::Any, None, view);
+            let Ok(stats) = analyze_into(inputs, &AnalysisConfig::default(), &mut scan) else {
                 continue;
             };
-            let mut geo = GeoIp::open(config).unwrap();
-            let enrichment = enrich(&analysis.flows, &mut geo);
-            let selection = Selection::new(&analysis, &enrichment, &Expr::Any, None);
-            let report = FlowsReport::new(&selection, &FlowListConfig::default());
+            let summary = scan.summary(&stats);
+            let precision = stats.precision.unwrap_or(Precision::MICROS);
+            let report = scan.view.finish(summary, &scan.enricher, precision);
             for record in &report.flows {
                 let mut fast = Vec::new();
                 record.write_json(&mut fast);

@@ -29,6 +29,9 @@ pub struct Frame<'a> {
     /// Length of the packet on the wire; `data` may be shorter (snaplen).
     pub orig_len: u32,
     pub data: &'a [u8],
+    /// The finest timestamp precision of the input so far, for views that print times while
+    /// the capture is still being read.
+    pub precision: Precision,
 }
 
 /// The container formats we read.

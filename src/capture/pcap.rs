@@ -14,6 +14,7 @@ pub(super) struct LegacyHandler {
     length_order: Option<LengthOrder>,
     record_header_len: usize,
     units_per_sec: u64,
+    precision: Precision,
     linktype: u32,
     frames: u64,
 }
@@ -83,6 +84,7 @@ impl LegacyHandler {
                 16
             },
             units_per_sec,
+            precision: Precision::for_units_per_sec(units_per_sec),
             linktype,
             frames: 0,
         })
@@ -134,6 +136,7 @@ impl BlockHandler for LegacyHandler {
                 // least the captured bytes.
                 orig_len: record.origlen.max(caplen),
                 data: record.data,
+                precision: self.precision,
             });
         }
     }
@@ -161,6 +164,6 @@ impl BlockHandler for LegacyHandler {
 
     fn finish(self, outcome: &mut ReadOutcome) {
         outcome.frames = self.frames;
-        outcome.precision = Some(Precision::for_units_per_sec(self.units_per_sec));
+        outcome.precision = Some(self.precision);
     }
 }

@@ -185,6 +185,7 @@ impl NgHandler {
             linktype,
             orig_len: orig_len.max(data.len() as u32),
             data,
+            precision: self.precision.unwrap_or(Precision::MICROS),
         });
     }
 }

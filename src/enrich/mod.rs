@@ -15,7 +15,7 @@ pub use geoip::{CountryCode, CountrySource, DatabaseInfo, GeoConfig, GeoIp, GeoI
 use special::Special;
 
 /// What is known about one address.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AddressInfo {
     pub country: Option<CountryCode>,
     /// Special-purpose range (`private`, `loopback`, `azure-wireserver`, ...), if any.
@@ -37,37 +37,120 @@ impl AddressInfo {
     }
 }
 
-/// What enrichment adds to one flow.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FlowExtras {
-    /// Indices into [`Enrichment::addresses`].
+/// What enrichment found for one flow, as small ids into the [`Enricher`]'s tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tags {
     pub src: u32,
     pub dst: u32,
-    pub service: Cow<'static, str>,
+    pub service: u32,
 }
 
-/// Enrichment of every flow of an analysis, in the same order.
-#[derive(Debug, Default)]
-pub struct Enrichment {
-    pub addresses: Vec<AddressInfo>,
-    pub flows: Vec<FlowExtras>,
-    /// Database lookups made (at most one per distinct public address and database).
-    pub lookups: u64,
-    pub lookup_errors: u64,
-    pub databases: Vec<DatabaseInfo>,
-    /// Flows carry city fields (the country database is a City database).
-    pub cities: bool,
-    /// Flows carry AS fields (an ASN database was given).
-    pub asns: bool,
+/// Addresses whose answers are remembered before the memory is given back: enough for every
+/// host of a busy capture, small enough (about 40 MB) to bound a scan of millions.
+const ADDRESS_CACHE: usize = 1 << 20;
+
+/// Enriches flows as they leave the flow table. Each distinct address is looked up once
+/// (until more than a million were seen, when the cache starts over); answers and service
+/// names are stored once each and flows carry their ids, so memory follows the number of
+/// distinct answers, not of flows.
+pub struct Enricher {
+    geo: GeoIp,
+    by_address: FxHashMap<IpAddr, u32>,
+    infos: Vec<AddressInfo>,
+    by_info: FxHashMap<AddressInfo, u32>,
+    services: Vec<Cow<'static, str>>,
+    by_service: FxHashMap<Cow<'static, str>, u32>,
+    addresses_seen: u64,
 }
 
-impl Enrichment {
-    pub fn src(&self, flow: usize) -> &AddressInfo {
-        &self.addresses[self.flows[flow].src as usize]
+impl Enricher {
+    pub fn new(geo: GeoIp) -> Enricher {
+        Enricher {
+            geo,
+            by_address: FxHashMap::default(),
+            infos: Vec::new(),
+            by_info: FxHashMap::default(),
+            services: Vec::new(),
+            by_service: FxHashMap::default(),
+            addresses_seen: 0,
+        }
     }
 
-    pub fn dst(&self, flow: usize) -> &AddressInfo {
-        &self.addresses[self.flows[flow].dst as usize]
+    fn address(&mut self, addr: IpAddr) -> u32 {
+        if let Some(&id) = self.by_address.get(&addr) {
+            return id;
+        }
+        if self.by_address.len() >= ADDRESS_CACHE {
+            self.by_address.clear();
+        }
+        let info = describe(addr, &mut self.geo);
+        let next = self.infos.len() as u32;
+        let id = *self.by_info.entry(info.clone()).or_insert(next);
+        if id == next {
+            self.infos.push(info);
+        }
+        self.by_address.insert(addr, id);
+        self.addresses_seen += 1;
+        id
+    }
+
+    fn service_id(&mut self, name: Cow<'static, str>) -> u32 {
+        if let Some(&id) = self.by_service.get(&name) {
+            return id;
+        }
+        let id = self.services.len() as u32;
+        self.services.push(name.clone());
+        self.by_service.insert(name, id);
+        id
+    }
+
+    /// Enrich one flow.
+    pub fn tag(&mut self, flow: &Flow) -> Tags {
+        let (src, dst) = (flow.src(), flow.dst());
+        let service = service::service_name(
+            flow.key.proto,
+            flow.key.has_ports().then_some((src.port, dst.port)),
+        );
+        Tags {
+            src: self.address(src.addr),
+            dst: self.address(dst.addr),
+            service: self.service_id(service),
+        }
+    }
+
+    pub fn info(&self, id: u32) -> &AddressInfo {
+        &self.infos[id as usize]
+    }
+
+    pub fn service(&self, id: u32) -> &str {
+        &self.services[id as usize]
+    }
+
+    /// Distinct addresses described (an address forgotten by a full cache counts again).
+    pub fn addresses(&self) -> u64 {
+        self.addresses_seen
+    }
+
+    pub fn lookups(&self) -> u64 {
+        self.geo.lookups()
+    }
+
+    pub fn lookup_errors(&self) -> u64 {
+        self.geo.lookup_errors()
+    }
+
+    pub fn databases(&self) -> Vec<DatabaseInfo> {
+        self.geo.databases()
+    }
+
+    /// Flows carry city fields (the country database is a City database).
+    pub fn cities(&self) -> bool {
+        self.geo.has_cities()
+    }
+
+    /// Flows carry AS fields (an ASN database was given).
+    pub fn asns(&self) -> bool {
+        self.geo.has_asns()
     }
 }
 
@@ -88,40 +171,5 @@ pub fn describe(addr: IpAddr, geo: &mut GeoIp) -> AddressInfo {
         city: located.city,
         asn: located.asn,
         as_org: located.as_org,
-    }
-}
-
-/// Enrich every flow, looking each distinct address up once.
-pub fn enrich(flows: &[Flow], geo: &mut GeoIp) -> Enrichment {
-    let mut index: FxHashMap<IpAddr, u32> = FxHashMap::default();
-    let mut addresses = Vec::new();
-    let mut id = |addr: IpAddr, geo: &mut GeoIp| -> u32 {
-        *index.entry(addr).or_insert_with(|| {
-            addresses.push(describe(addr, geo));
-            (addresses.len() - 1) as u32
-        })
-    };
-    let extras = flows
-        .iter()
-        .map(|flow| {
-            let (src, dst) = (flow.src(), flow.dst());
-            FlowExtras {
-                src: id(src.addr, geo),
-                dst: id(dst.addr, geo),
-                service: service::service_name(
-                    flow.key.proto,
-                    flow.key.has_ports().then_some((src.port, dst.port)),
-                ),
-            }
-        })
-        .collect();
-    Enrichment {
-        addresses,
-        flows: extras,
-        lookups: geo.lookups(),
-        lookup_errors: geo.lookup_errors(),
-        databases: geo.databases(),
-        cities: geo.has_cities(),
-        asns: geo.has_asns(),
     }
 }

@@ -175,34 +175,48 @@ impl FlowTable {
     }
 
     /// Move flows that have been idle past their timeout out of the table: their records are
-    /// final, since their next packet would start a new flow anyway.
+    /// final, since their next packet would start a new flow anyway. Each batch is in start
+    /// order, so output streamed from it reads naturally and never depends on hash order.
     fn expire_idle(&mut self) {
         let now = self.now;
         let timeouts = self.timeouts;
-        let expired = self.active.extract_if(|_, flow| {
-            timeouts
-                .for_proto(flow.key.proto)
-                .is_some_and(|limit| now.nanos_since(flow.last_seen) > limit)
-        });
-        self.finished.extend(expired.map(|(_, flow)| flow));
+        let mut expired: Vec<Flow> = self
+            .active
+            .extract_if(|_, flow| {
+                timeouts
+                    .for_proto(flow.key.proto)
+                    .is_some_and(|limit| now.nanos_since(flow.last_seen) > limit)
+            })
+            .map(|(_, flow)| flow)
+            .collect();
+        expired.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
+        self.finished.append(&mut expired);
+    }
+
+    /// Whether flows are waiting in [`FlowTable::drain_finished`].
+    pub fn has_finished(&self) -> bool {
+        !self.finished.is_empty()
+    }
+
+    /// Flows whose records are final, in the order they ended (and in start order within one
+    /// sweep). They leave the table's memory as they are taken.
+    pub fn drain_finished(&mut self) -> std::vec::Drain<'_, Flow> {
+        self.finished.drain(..)
+    }
+
+    /// End of capture: every open flow is final now; they follow in start order.
+    pub fn close_all(&mut self) {
+        let mut open: Vec<Flow> = self.active.drain().map(|(_, flow)| flow).collect();
+        open.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
+        self.finished.append(&mut open);
     }
 
     /// Every flow, finished or still open, ordered by start time (then creation order).
-    pub fn into_flows(self) -> Vec<Flow> {
+    pub fn into_flows(mut self) -> Vec<Flow> {
+        self.close_all();
         let mut flows = self.finished;
-        flows.extend(self.active.into_values());
-        // Sort small keys rather than the flows themselves, then move each flow once.
-        let mut order: Vec<(Timestamp, u64, usize)> = flows
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.first_seen, f.sequence, i))
-            .collect();
-        order.sort_unstable();
-        let mut slots: Vec<Option<Flow>> = flows.into_iter().map(Some).collect();
-        order
-            .into_iter()
-            .filter_map(|(_, _, i)| slots[i].take())
-            .collect()
+        flows.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
+        flows
     }
 }
 

@@ -1,16 +1,19 @@
 //! The flow list: one record per bidirectional flow.
 
 use std::borrow::Cow;
+use std::collections::BinaryHeap;
+use std::io::{self, Write};
 use std::net::IpAddr;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::{Enriched, SCHEMA_VERSION, Selection, Summary, proto_name, seconds};
+use super::{FlowView, SCHEMA_VERSION, Summary, proto_name, seconds};
 use crate::capture::{Precision, Timestamp};
 use crate::config::{FlowListConfig, SortKey};
 use crate::dissect::tcp_flags;
-use crate::enrich::CountryCode;
-use crate::flow::FlowIdent;
+use crate::enrich::{CountryCode, Enricher, Tags};
+use crate::flow::{Flow, FlowIdent};
+use crate::pipeline::CaptureStats;
 
 /// `ca-cli flows` as a document.
 #[derive(Clone, Debug, serde::Serialize, PartialEq)]
@@ -171,8 +174,14 @@ impl Serialize for FlowRecord<'_> {
 }
 
 impl<'a> FlowRecord<'a> {
-    pub fn new(e: &Enriched<'a>, precision: Precision, extra: ExtraColumns) -> FlowRecord<'a> {
-        let flow = e.flow;
+    pub fn new(
+        flow: &Flow,
+        tags: Tags,
+        enricher: &'a Enricher,
+        precision: Precision,
+        extra: ExtraColumns,
+    ) -> FlowRecord<'a> {
+        let (src_info, dst_info) = (enricher.info(tags.src), enricher.info(tags.dst));
         let (src, dst) = (flow.src(), flow.dst());
         let ports = flow.key.has_ports();
         let tcp = flow.tcp.is_some();
@@ -204,17 +213,17 @@ impl<'a> FlowRecord<'a> {
                 FlowIdent::IcmpEcho(id) => Some(id),
                 _ => None,
             },
-            service: e.service,
-            src_country: e.src.country,
-            dst_country: e.dst.country,
-            src_label: e.src.label,
-            dst_label: e.dst.label,
-            src_city: e.src.city.as_deref(),
-            dst_city: e.dst.city.as_deref(),
-            src_asn: e.src.asn,
-            dst_asn: e.dst.asn,
-            src_as_org: e.src.as_org.as_deref(),
-            dst_as_org: e.dst.as_org.as_deref(),
+            service: enricher.service(tags.service),
+            src_country: src_info.country,
+            dst_country: dst_info.country,
+            src_label: src_info.label,
+            dst_label: dst_info.label,
+            src_city: src_info.city.as_deref(),
+            dst_city: dst_info.city.as_deref(),
+            src_asn: src_info.asn,
+            dst_asn: dst_info.asn,
+            src_as_org: src_info.as_org.as_deref(),
+            dst_as_org: dst_info.as_org.as_deref(),
             extra,
         }
     }
@@ -393,32 +402,190 @@ impl JsonLine<'_> {
     }
 }
 
-impl<'a> FlowsReport<'a> {
-    pub fn new(selection: &Selection<'a>, list: &FlowListConfig) -> FlowsReport<'a> {
-        let precision = selection.precision();
-        let extra = ExtraColumns {
-            cities: selection.enrichment.cities,
-            asns: selection.enrichment.asns,
+impl ExtraColumns {
+    pub fn of(enricher: &Enricher) -> ExtraColumns {
+        ExtraColumns {
+            cities: enricher.cities(),
+            asns: enricher.asns(),
+        }
+    }
+}
+
+/// A selected flow waiting for the list, ordered by the list's sort key, then by start time
+/// and creation order (the order of a stable sort of the flows by start).
+struct Ranked {
+    key: (u64, Timestamp, u64),
+    flow: Flow,
+    tags: Tags,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// Builds the flow list of the JSON document and the text table: every selected flow, or with
+/// `--top N` only the first N in the list's order (a bounded heap, so `--top 20 --sort bytes`
+/// on a capture of millions of flows holds 20).
+pub struct FlowsView {
+    list: FlowListConfig,
+    all: Vec<Ranked>,
+    /// With `--top`: the best N so far, the worst of them on top.
+    best: BinaryHeap<Ranked>,
+}
+
+impl FlowsView {
+    pub fn new(list: FlowListConfig) -> FlowsView {
+        FlowsView {
+            list,
+            all: Vec::new(),
+            best: BinaryHeap::new(),
+        }
+    }
+
+    fn rank(&self, flow: &Flow) -> u64 {
+        // Larger first for the size sorts: rank by the complement.
+        match self.list.sort {
+            SortKey::Start => 0,
+            SortKey::Bytes => u64::MAX - flow.total_bytes(),
+            SortKey::Packets => u64::MAX - flow.total_packets(),
+            SortKey::Duration => u64::MAX - flow.duration_nanos(),
+        }
+    }
+
+    pub fn finish<'e>(
+        self,
+        summary: Summary,
+        enricher: &'e Enricher,
+        precision: Precision,
+    ) -> FlowsReport<'e> {
+        let mut order = match self.list.top {
+            Some(_) => self.best.into_vec(),
+            None => self.all,
         };
-        let mut order: Vec<Enriched<'a>> = selection.iter().collect();
-        // Flows arrive in start order; sorts are stable so ties keep it.
-        match list.sort {
-            SortKey::Start => {}
-            SortKey::Bytes => order.sort_by_key(|e| std::cmp::Reverse(e.flow.total_bytes())),
-            SortKey::Packets => order.sort_by_key(|e| std::cmp::Reverse(e.flow.total_packets())),
-            SortKey::Duration => order.sort_by_key(|e| std::cmp::Reverse(e.flow.duration_nanos())),
-        }
-        if let Some(top) = list.top {
-            order.truncate(top);
-        }
+        order.sort_unstable();
+        let extra = ExtraColumns::of(enricher);
         FlowsReport {
             schema_version: SCHEMA_VERSION,
-            summary: selection.summary(),
+            summary,
             flows: order
                 .iter()
-                .map(|e| FlowRecord::new(e, precision, extra))
+                .map(|r| FlowRecord::new(&r.flow, r.tags, enricher, precision, extra))
                 .collect(),
         }
+    }
+}
+
+impl FlowView for FlowsView {
+    fn add(&mut self, flow: Flow, tags: Tags, _: &Enricher, _: &CaptureStats) -> io::Result<()> {
+        let ranked = Ranked {
+            key: (self.rank(&flow), flow.first_seen, flow.sequence),
+            flow,
+            tags,
+        };
+        match self.list.top {
+            None => self.all.push(ranked),
+            Some(0) => {}
+            Some(n) => {
+                if self.best.len() < n {
+                    self.best.push(ranked);
+                } else if let Some(mut worst) = self.best.peek_mut()
+                    && ranked < *worst
+                {
+                    *worst = ranked;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where streamed records go.
+enum StreamOut<'w> {
+    Ndjson {
+        out: &'w mut dyn Write,
+        line: Vec<u8>,
+    },
+    Csv(Box<csv::Writer<&'w mut dyn Write>>),
+}
+
+/// Writes each selected flow as an NDJSON line or a CSV row the moment the flow ends, so the
+/// list of a capture of any size starts at once and takes no memory. Records come in the
+/// order flows end (idle timeout, a new connection on the same ports, or the end of the
+/// capture); flows that end together come in start order.
+pub struct FlowStream<'w> {
+    out: StreamOut<'w>,
+}
+
+impl<'w> FlowStream<'w> {
+    pub fn ndjson(out: &'w mut dyn Write) -> FlowStream<'w> {
+        FlowStream {
+            out: StreamOut::Ndjson {
+                out,
+                line: Vec::with_capacity(1024),
+            },
+        }
+    }
+
+    pub fn csv(out: &'w mut dyn Write) -> FlowStream<'w> {
+        FlowStream {
+            out: StreamOut::Csv(Box::new(csv::Writer::from_writer(out))),
+        }
+    }
+
+    /// Write what is buffered.
+    pub fn finish(self) -> io::Result<()> {
+        match self.out {
+            StreamOut::Ndjson { out, .. } => out.flush(),
+            StreamOut::Csv(mut writer) => writer.flush(),
+        }
+    }
+}
+
+impl FlowView for FlowStream<'_> {
+    fn add(
+        &mut self,
+        flow: Flow,
+        tags: Tags,
+        enricher: &Enricher,
+        stats: &CaptureStats,
+    ) -> io::Result<()> {
+        // Times print at the finest precision of the inputs read so far: every input's header
+        // (and a pcapng file's interfaces) come before its packets.
+        let precision = stats.precision.unwrap_or(Precision::MICROS);
+        let record = FlowRecord::new(&flow, tags, enricher, precision, ExtraColumns::of(enricher));
+        match &mut self.out {
+            StreamOut::Ndjson { out, line } => {
+                line.clear();
+                record.write_json(line);
+                line.push(b'\n');
+                out.write_all(line)
+            }
+            StreamOut::Csv(writer) => writer.serialize(&record).map_err(csv_error),
+        }
+    }
+}
+
+/// A CSV error as the I/O error it wraps (a closed pipe stays a closed pipe).
+fn csv_error(error: csv::Error) -> io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
     }
 }
 

@@ -1,13 +1,16 @@
 //! The Geomap as data: traffic per country (and per special range), and one country's detail.
 
-use std::collections::{HashMap, HashSet};
+use std::io;
 use std::net::IpAddr;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::tally::{Share, Tally, fraction};
-use super::{SCHEMA_VERSION, Selection, Summary};
-use crate::enrich::{AddressInfo, CountryCode};
+use super::{Enriched, FlowView, SCHEMA_VERSION, Summary};
+use crate::enrich::{AddressInfo, CountryCode, Enricher, Tags};
+use crate::flow::Flow;
+use crate::pipeline::CaptureStats;
 
 /// Traffic of one country, or of a pseudo-country: a special-range label (`private`, ...) or
 /// `unknown` for public addresses the database does not place.
@@ -69,76 +72,52 @@ fn kind(info: &AddressInfo) -> &'static str {
     }
 }
 
-impl GeoReport {
-    pub fn new(selection: &Selection<'_>, drill: Option<CountryCode>) -> GeoReport {
-        let summary = selection.summary();
-        let mut places: HashMap<String, PlaceRow> = HashMap::new();
-        let mut addresses: HashMap<String, HashSet<IpAddr>> = HashMap::new();
-        let mut detail_addresses: HashMap<IpAddr, AddressRow> = HashMap::new();
-        let mut detail_services = Tally::default();
-        let drill_code = drill.map(|c| c.as_str().to_string());
-        let mut drilled_bytes = 0;
-        for e in selection.iter() {
-            let flow = e.flow;
-            let ends = [(flow.src().addr, e.src), (flow.dst().addr, e.dst)];
-            let (sent, received) = (flow.sent(), flow.received());
-            for (i, (addr, info)) in ends.iter().enumerate() {
-                let place = info.place();
-                let row = places.entry(place.to_string()).or_insert_with(|| PlaceRow {
-                    country: place.to_string(),
-                    kind: kind(info),
-                    ..PlaceRow::default()
-                });
-                // What this end received, and what it sent.
-                let (to, from) = if i == 0 {
-                    (received, sent)
-                } else {
-                    (sent, received)
-                };
-                row.packets_to += to.packets;
-                row.bytes_to += to.bytes;
-                row.packets_from += from.packets;
-                row.bytes_from += from.bytes;
-                // A flow with both ends in one place counts once there.
-                if i == 0 || ends[0].1.place() != place {
-                    row.flows += 1;
-                }
-                addresses
-                    .entry(place.to_string())
-                    .or_default()
-                    .insert(*addr);
-                if drill_code.as_deref() == Some(place) && info.country.is_some() {
-                    let a = detail_addresses.entry(*addr).or_insert_with(|| AddressRow {
-                        address: *addr,
-                        city: info.city.clone(),
-                        asn: info.asn,
-                        as_org: info.as_org.clone(),
-                        flows: 0,
-                        bytes_to: 0,
-                        bytes_from: 0,
-                        packets_to: 0,
-                        packets_from: 0,
-                    });
-                    a.flows += 1;
-                    a.bytes_to += to.bytes;
-                    a.bytes_from += from.bytes;
-                    a.packets_to += to.packets;
-                    a.packets_from += from.packets;
-                }
-            }
-            let in_drilled =
-                drill.is_some_and(|c| e.src.country == Some(c) || e.dst.country == Some(c));
-            if in_drilled {
-                detail_services.add(e.service, 1, flow.total_packets(), flow.total_bytes());
-                drilled_bytes += flow.total_bytes();
-            }
+/// Traffic of one address of the drilled-into country.
+#[derive(Clone, Copy, Default)]
+struct AddressCount {
+    info: u32,
+    flows: u64,
+    bytes_to: u64,
+    bytes_from: u64,
+    packets_to: u64,
+    packets_from: u64,
+}
+
+/// Builds the [`GeoReport`] flow by flow.
+pub struct GeoView {
+    drill: Option<CountryCode>,
+    places: FxHashMap<String, PlaceRow>,
+    /// Every address seen, with its enrichment id (an address has one place).
+    addresses: FxHashMap<IpAddr, u32>,
+    detail_addresses: FxHashMap<IpAddr, AddressCount>,
+    detail_services: Tally,
+    drilled_bytes: u64,
+}
+
+impl GeoView {
+    pub fn new(drill: Option<CountryCode>) -> GeoView {
+        GeoView {
+            drill,
+            places: FxHashMap::default(),
+            addresses: FxHashMap::default(),
+            detail_addresses: FxHashMap::default(),
+            detail_services: Tally::default(),
+            drilled_bytes: 0,
         }
+    }
+
+    pub fn finish(self, summary: Summary, enricher: &Enricher) -> GeoReport {
         let total = summary.selected_bytes;
-        let mut countries: Vec<PlaceRow> = places
+        let mut per_place: FxHashMap<&str, u64> = FxHashMap::default();
+        for &info in self.addresses.values() {
+            *per_place.entry(enricher.info(info).place()).or_insert(0) += 1;
+        }
+        let mut countries: Vec<PlaceRow> = self
+            .places
             .into_values()
             .map(|mut row| {
                 row.share = fraction(row.bytes_to + row.bytes_from, 2 * total);
-                row.addresses = addresses.get(&row.country).map_or(0, |s| s.len() as u64);
+                row.addresses = per_place.get(row.country.as_str()).copied().unwrap_or(0);
                 row
             })
             .collect();
@@ -147,8 +126,29 @@ impl GeoReport {
                 .cmp(&(a.bytes_to + a.bytes_from))
                 .then(a.country.cmp(&b.country))
         });
-        let detail = drill.map(|code| {
-            let mut rows: Vec<AddressRow> = detail_addresses.into_values().collect();
+        let (detail_addresses, detail_services, drilled_bytes) = (
+            self.detail_addresses,
+            self.detail_services,
+            self.drilled_bytes,
+        );
+        let detail = self.drill.map(|code| {
+            let mut rows: Vec<AddressRow> = detail_addresses
+                .into_iter()
+                .map(|(address, c)| {
+                    let info = enricher.info(c.info);
+                    AddressRow {
+                        address,
+                        city: info.city.clone(),
+                        asn: info.asn,
+                        as_org: info.as_org.clone(),
+                        flows: c.flows,
+                        bytes_to: c.bytes_to,
+                        bytes_from: c.bytes_from,
+                        packets_to: c.packets_to,
+                        packets_from: c.packets_from,
+                    }
+                })
+                .collect();
             rows.sort_by(|a, b| {
                 (b.bytes_to + b.bytes_from)
                     .cmp(&(a.bytes_to + a.bytes_from))
@@ -167,5 +167,74 @@ impl GeoReport {
             countries,
             detail,
         }
+    }
+}
+
+impl FlowView for GeoView {
+    fn add(
+        &mut self,
+        flow: Flow,
+        tags: Tags,
+        enricher: &Enricher,
+        _: &CaptureStats,
+    ) -> io::Result<()> {
+        let e = Enriched::new(&flow, tags, enricher);
+        let ends = [
+            (flow.src().addr, e.src, tags.src),
+            (flow.dst().addr, e.dst, tags.dst),
+        ];
+        let (sent, received) = (flow.sent(), flow.received());
+        for (i, &(addr, info, id)) in ends.iter().enumerate() {
+            let place = info.place();
+            if !self.places.contains_key(place) {
+                self.places.insert(
+                    place.to_string(),
+                    PlaceRow {
+                        country: place.to_string(),
+                        kind: kind(info),
+                        ..PlaceRow::default()
+                    },
+                );
+            }
+            let Some(row) = self.places.get_mut(place) else {
+                continue;
+            };
+            // What this end received, and what it sent.
+            let (to, from) = if i == 0 {
+                (received, sent)
+            } else {
+                (sent, received)
+            };
+            row.packets_to += to.packets;
+            row.bytes_to += to.bytes;
+            row.packets_from += from.packets;
+            row.bytes_from += from.bytes;
+            // A flow with both ends in one place counts once there.
+            if i == 0 || ends[0].1.place() != place {
+                row.flows += 1;
+            }
+            self.addresses.entry(addr).or_insert(id);
+            let drilled = self.drill.is_some_and(|c| info.country == Some(c));
+            if drilled {
+                let a = self.detail_addresses.entry(addr).or_insert(AddressCount {
+                    info: id,
+                    ..AddressCount::default()
+                });
+                a.flows += 1;
+                a.bytes_to += to.bytes;
+                a.bytes_from += from.bytes;
+                a.packets_to += to.packets;
+                a.packets_from += from.packets;
+            }
+        }
+        let in_drilled = self
+            .drill
+            .is_some_and(|c| e.src.country == Some(c) || e.dst.country == Some(c));
+        if in_drilled {
+            self.detail_services
+                .add(e.service, 1, flow.total_packets(), flow.total_bytes());
+            self.drilled_bytes += flow.total_bytes();
+        }
+        Ok(())
     }
 }

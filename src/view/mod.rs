@@ -1,5 +1,5 @@
-//! Views: plain, serialisable models built from an analysis. Renderers in `output` turn any
-//! view into text, JSON, NDJSON or CSV.
+//! Views: plain, serialisable models built flow by flow as the analysis finishes flows (see
+//! [`Scan`]). Renderers in `output` turn any view into text, JSON, NDJSON or CSV.
 
 pub mod flows;
 pub mod geo;
@@ -9,15 +9,16 @@ pub mod stats;
 pub mod tally;
 
 use std::borrow::Cow;
+use std::io;
 
 use serde::Serialize;
 
 use crate::capture::Precision;
 use crate::dissect::linktype_name;
-use crate::enrich::{AddressInfo, DatabaseInfo, Enrichment};
+use crate::enrich::{AddressInfo, DatabaseInfo, Enricher, Tags};
 use crate::filter::{Expr, FlowFacts};
 use crate::flow::Flow;
-use crate::pipeline::Analysis;
+use crate::pipeline::{CaptureStats, FlowSink};
 
 /// Version of the JSON documents; bumped only when a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -94,76 +95,101 @@ pub struct DamageCount {
     pub packets: u64,
 }
 
-/// An analysis, its enrichment, and the flows a filter selected: what every view reads.
-pub struct Selection<'a> {
-    pub analysis: &'a Analysis,
-    pub enrichment: &'a Enrichment,
-    /// Indices of the selected flows, in start order.
-    pub flows: Vec<usize>,
-    /// The filter as written, for the summary.
-    pub filter: Option<String>,
+/// Flows seen, and what the filter selected of them: the totals every view's rows add up to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub flows: u64,
+    pub selected_flows: u64,
+    pub selected_packets: u64,
+    pub selected_bytes: u64,
 }
 
-impl<'a> Selection<'a> {
-    /// Select the flows `filter` matches.
+/// A view built flow by flow, as flows finish: it sees each selected flow once, with its
+/// enrichment, and keeps only what its report needs.
+pub trait FlowView {
+    /// Take one selected flow. `stats` are the capture's counts so far; an error (the output
+    /// was closed) stops the analysis.
+    fn add(
+        &mut self,
+        flow: Flow,
+        tags: Tags,
+        enricher: &Enricher,
+        stats: &CaptureStats,
+    ) -> io::Result<()>;
+}
+
+/// The flow sink every command runs: enrich each finished flow, apply the filter, count the
+/// totals, and hand the selected flows to a view.
+pub struct Scan<V> {
+    pub enricher: Enricher,
+    filter: Expr,
+    /// The filter as written, for the summary.
+    description: Option<String>,
+    pub totals: Totals,
+    pub view: V,
+}
+
+impl<V: FlowView> Scan<V> {
+    pub fn new(enricher: Enricher, filter: Expr, description: Option<String>, view: V) -> Self {
+        Scan {
+            enricher,
+            filter,
+            description,
+            totals: Totals::default(),
+            view,
+        }
+    }
+
+    /// The summary of a finished analysis.
+    pub fn summary(&self, stats: &CaptureStats) -> Summary {
+        Summary::new(
+            stats,
+            &self.totals,
+            &self.enricher,
+            self.description.clone(),
+        )
+    }
+}
+
+impl<V: FlowView> FlowSink for Scan<V> {
+    fn accept(&mut self, flow: Flow, stats: &CaptureStats) -> io::Result<()> {
+        self.totals.flows += 1;
+        let tags = self.enricher.tag(&flow);
+        let selected = self.filter.matches(&FlowFacts {
+            flow: &flow,
+            src: self.enricher.info(tags.src),
+            dst: self.enricher.info(tags.dst),
+            service: self.enricher.service(tags.service),
+            capture_start: stats.capture_start,
+        });
+        if !selected {
+            return Ok(());
+        }
+        let totals = &mut self.totals;
+        totals.selected_flows += 1;
+        totals.selected_packets += flow.total_packets();
+        totals.selected_bytes += flow.total_bytes();
+        self.view.add(flow, tags, &self.enricher, stats)
+    }
+}
+
+impl Summary {
     pub fn new(
-        analysis: &'a Analysis,
-        enrichment: &'a Enrichment,
-        filter: &Expr,
-        description: Option<String>,
-    ) -> Selection<'a> {
-        let capture_start = analysis.stats.first_seen;
-        let flows = (0..analysis.flows.len())
-            .filter(|&i| {
-                filter.matches(&FlowFacts {
-                    flow: &analysis.flows[i],
-                    src: enrichment.src(i),
-                    dst: enrichment.dst(i),
-                    service: &enrichment.flows[i].service,
-                    capture_start,
-                })
-            })
-            .collect();
-        Selection {
-            analysis,
-            enrichment,
-            flows,
-            filter: description,
-        }
-    }
-
-    /// The selected flows with their enrichment.
-    pub fn iter(&self) -> impl Iterator<Item = Enriched<'a>> + '_ {
-        let (analysis, enrichment) = (self.analysis, self.enrichment);
-        self.flows.iter().map(move |&i| Enriched {
-            flow: &analysis.flows[i],
-            src: enrichment.src(i),
-            dst: enrichment.dst(i),
-            service: &enrichment.flows[i].service,
-        })
-    }
-
-    pub fn precision(&self) -> Precision {
-        self.analysis.stats.precision.unwrap_or(Precision::MICROS)
-    }
-
-    pub fn summary(&self) -> Summary {
-        let stats = &self.analysis.stats;
-        let (mut packets, mut bytes) = (0, 0);
-        for e in self.iter() {
-            packets += e.flow.total_packets();
-            bytes += e.flow.total_bytes();
-        }
-        let precision = self.precision();
+        stats: &CaptureStats,
+        totals: &Totals,
+        enricher: &Enricher,
+        filter: Option<String>,
+    ) -> Summary {
+        let precision = stats.precision.unwrap_or(Precision::MICROS);
         let duration_nanos = match (stats.first_seen, stats.last_seen) {
             (Some(first), Some(last)) => last.nanos_since(first),
             _ => 0,
         };
         let mut warnings = stats.warnings();
-        if self.enrichment.lookup_errors > 0 {
+        if enricher.lookup_errors() > 0 {
             warnings.push(format!(
                 "{} GeoIP records could not be decoded; those addresses have no country",
-                self.enrichment.lookup_errors
+                enricher.lookup_errors()
             ));
         }
         Summary {
@@ -172,7 +198,7 @@ impl<'a> Selection<'a> {
             first_seen: stats.first_seen.map(|t| t.rfc3339(precision).to_string()),
             last_seen: stats.last_seen.map(|t| t.rfc3339(precision).to_string()),
             duration_s: seconds(duration_nanos),
-            flows: self.analysis.flows.len() as u64,
+            flows: totals.flows,
             ip_packets: stats.ip_packets,
             ip_bytes: stats.ip_bytes,
             non_ip_packets: stats.non_ip_packets(),
@@ -181,14 +207,14 @@ impl<'a> Selection<'a> {
             truncated_packets: stats.truncated_packets,
             cut_short: stats.cut_short(),
             warnings,
-            filter: self.filter.clone(),
-            selected_flows: self.flows.len() as u64,
-            selected_packets: packets,
-            selected_bytes: bytes,
+            filter,
+            selected_flows: totals.selected_flows,
+            selected_packets: totals.selected_packets,
+            selected_bytes: totals.selected_bytes,
             geoip: GeoSummary {
-                databases: self.enrichment.databases.clone(),
-                addresses: self.enrichment.addresses.len() as u64,
-                lookups: self.enrichment.lookups,
+                databases: enricher.databases(),
+                addresses: enricher.addresses(),
+                lookups: enricher.lookups(),
             },
             inputs: stats
                 .inputs
@@ -236,6 +262,17 @@ pub struct Enriched<'a> {
     pub src: &'a AddressInfo,
     pub dst: &'a AddressInfo,
     pub service: &'a str,
+}
+
+impl<'a> Enriched<'a> {
+    pub fn new(flow: &'a Flow, tags: Tags, enricher: &'a Enricher) -> Enriched<'a> {
+        Enriched {
+            flow,
+            src: enricher.info(tags.src),
+            dst: enricher.info(tags.dst),
+            service: enricher.service(tags.service),
+        }
+    }
 }
 
 /// Nanoseconds as seconds; exact to the nanosecond for spans under 104 days.

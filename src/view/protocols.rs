@@ -1,9 +1,14 @@
 //! The Protocol Overview: traffic by transport protocol, by service, and by country.
 
+use std::io;
+
 use serde::Serialize;
 
 use super::tally::{Share, Tally};
-use super::{Enriched, SCHEMA_VERSION, Selection, Summary, proto_name};
+use super::{Enriched, FlowView, SCHEMA_VERSION, Summary, proto_name};
+use crate::enrich::{Enricher, Tags};
+use crate::flow::Flow;
+use crate::pipeline::CaptureStats;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ProtocolsReport {
@@ -27,23 +32,40 @@ pub fn flow_place<'a>(e: &Enriched<'a>) -> &'a str {
     }
 }
 
-impl ProtocolsReport {
-    pub fn new(selection: &Selection<'_>) -> ProtocolsReport {
-        let summary = selection.summary();
-        let (mut transports, mut services, mut countries) =
-            (Tally::default(), Tally::default(), Tally::default());
-        for e in selection.iter() {
-            let (packets, bytes) = (e.flow.total_packets(), e.flow.total_bytes());
-            transports.add(&proto_name(e.flow.key.proto), 1, packets, bytes);
-            services.add(e.service, 1, packets, bytes);
-            countries.add(flow_place(&e), 1, packets, bytes);
-        }
+/// Builds the [`ProtocolsReport`] flow by flow.
+#[derive(Default)]
+pub struct ProtocolsView {
+    transports: Tally,
+    services: Tally,
+    countries: Tally,
+}
+
+impl FlowView for ProtocolsView {
+    fn add(
+        &mut self,
+        flow: Flow,
+        tags: Tags,
+        enricher: &Enricher,
+        _: &CaptureStats,
+    ) -> io::Result<()> {
+        let e = Enriched::new(&flow, tags, enricher);
+        let (packets, bytes) = (flow.total_packets(), flow.total_bytes());
+        self.transports
+            .add(&proto_name(flow.key.proto), 1, packets, bytes);
+        self.services.add(e.service, 1, packets, bytes);
+        self.countries.add(flow_place(&e), 1, packets, bytes);
+        Ok(())
+    }
+}
+
+impl ProtocolsView {
+    pub fn finish(self, summary: Summary) -> ProtocolsReport {
         let total = summary.selected_bytes;
         ProtocolsReport {
             schema_version: SCHEMA_VERSION,
-            transports: transports.into_sorted(total),
-            services: services.into_sorted(total),
-            countries: countries.into_sorted(total),
+            transports: self.transports.into_sorted(total),
+            services: self.services.into_sorted(total),
+            countries: self.countries.into_sorted(total),
             summary,
         }
     }

@@ -1,15 +1,18 @@
 //! Statistics: the busiest sources and destinations, services, protocols and countries, and
 //! how long flows last.
 
-use std::collections::HashMap;
+use std::io;
 use std::net::IpAddr;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::protocols::flow_place;
 use super::tally::{Share, Tally};
-use super::{SCHEMA_VERSION, Selection, Summary, proto_name};
-use crate::enrich::{AddressInfo, CountryCode};
+use super::{Enriched, FlowView, SCHEMA_VERSION, Summary, proto_name};
+use crate::enrich::{CountryCode, Enricher, Tags};
+use crate::flow::Flow;
+use crate::pipeline::CaptureStats;
 
 /// CapAnalysis's flow-duration buckets: at most 1 s, 2 s, 5 s, ... 1 h, then more than 1 h.
 pub const DURATION_BUCKETS: [(&str, u64); 12] = [
@@ -77,11 +80,7 @@ pub struct StatsReport {
     pub duration_histogram: DurationHistogram,
 }
 
-#[derive(Default)]
-struct HostTotals<'a> {
-    hosts: HashMap<IpAddr, (&'a AddressInfo, HostCount)>,
-}
-
+/// Flows, packets and bytes of one address in one role.
 #[derive(Clone, Copy, Default)]
 struct HostCount {
     flows: u64,
@@ -89,83 +88,108 @@ struct HostCount {
     bytes: u64,
 }
 
-impl<'a> HostTotals<'a> {
-    fn add(&mut self, addr: IpAddr, info: &'a AddressInfo, flows: u64, packets: u64, bytes: u64) {
-        let entry = self
-            .hosts
-            .entry(addr)
-            .or_insert((info, HostCount::default()));
-        entry.1.flows += flows;
-        entry.1.packets += packets;
-        entry.1.bytes += bytes;
-    }
-
-    fn top(&self, n: usize, by_flows: bool) -> Vec<HostStat> {
-        let mut rows: Vec<HostStat> = self
-            .hosts
-            .iter()
-            .filter(|(_, (_, c))| if by_flows { c.flows > 0 } else { c.bytes > 0 })
-            .map(|(addr, (info, c))| HostStat {
-                address: *addr,
-                country: info.country,
-                label: info.label,
-                flows: c.flows,
-                packets: c.packets,
-                bytes: c.bytes,
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            let key = |h: &HostStat| {
-                if by_flows {
-                    (h.flows, h.bytes)
-                } else {
-                    (h.bytes, h.flows)
-                }
-            };
-            key(b).cmp(&key(a)).then(a.address.cmp(&b.address))
-        });
-        rows.truncate(n);
-        rows
+impl HostCount {
+    fn add(&mut self, flows: u64, packets: u64, bytes: u64) {
+        self.flows += flows;
+        self.packets += packets;
+        self.bytes += bytes;
     }
 }
 
-impl StatsReport {
-    pub fn new(selection: &Selection<'_>, top: usize) -> StatsReport {
-        let summary = selection.summary();
-        let (mut senders, mut receivers) = (HostTotals::default(), HostTotals::default());
-        let (mut protocols, mut services, mut countries) =
-            (Tally::default(), Tally::default(), Tally::default());
-        let mut histogram: Vec<(String, Vec<u64>)> = Vec::new();
-        for e in selection.iter() {
-            let flow = e.flow;
-            let (src, dst) = (flow.src().addr, flow.dst().addr);
-            let (sent, received) = (flow.sent(), flow.received());
-            // The initiator sent `sent` and received `received`; the responder the reverse.
-            senders.add(src, e.src, 1, sent.packets, sent.bytes);
-            senders.add(dst, e.dst, 0, received.packets, received.bytes);
-            receivers.add(dst, e.dst, 1, sent.packets, sent.bytes);
-            receivers.add(src, e.src, 0, received.packets, received.bytes);
-            let (packets, bytes) = (flow.total_packets(), flow.total_bytes());
-            let proto = proto_name(flow.key.proto);
-            protocols.add(&proto, 1, packets, bytes);
-            services.add(e.service, 1, packets, bytes);
-            countries.add(flow_place(&e), 1, packets, bytes);
-            let bucket = duration_bucket(flow.duration_nanos());
-            match histogram.iter_mut().find(|(p, _)| *p == proto) {
-                Some((_, counts)) => counts[bucket] += 1,
-                None => {
-                    let mut counts = vec![0; DURATION_BUCKETS.len()];
-                    counts[bucket] = 1;
-                    histogram.push((proto.into_owned(), counts));
-                }
+/// One address: what enrichment said (as an id) and its counts as a sender and a receiver.
+/// One map for both roles holds each address once; memory follows the distinct addresses.
+#[derive(Clone, Copy)]
+struct Host {
+    info: u32,
+    sent: HostCount,
+    received: HostCount,
+}
+
+#[derive(Clone, Copy)]
+enum Role {
+    Sender,
+    Receiver,
+}
+
+/// Builds the [`StatsReport`] flow by flow.
+#[derive(Default)]
+pub struct StatsView {
+    hosts: FxHashMap<IpAddr, Host>,
+    protocols: Tally,
+    services: Tally,
+    countries: Tally,
+    /// Flows per duration bucket, by protocol name, in first-seen order.
+    histogram: Vec<(String, Vec<u64>)>,
+}
+
+impl StatsView {
+    fn host(&mut self, addr: IpAddr, info: u32) -> &mut Host {
+        self.hosts.entry(addr).or_insert(Host {
+            info,
+            sent: HostCount::default(),
+            received: HostCount::default(),
+        })
+    }
+
+    fn top(&self, enricher: &Enricher, n: usize, role: Role, by_flows: bool) -> Vec<HostStat> {
+        let count = |h: &Host| match role {
+            Role::Sender => h.sent,
+            Role::Receiver => h.received,
+        };
+        let key = |c: &HostCount| {
+            if by_flows {
+                (c.flows, c.bytes)
+            } else {
+                (c.bytes, c.flows)
+            }
+        };
+        // Rank small keys first; only the top `n` become rows.
+        let mut ranked: Vec<(HostCount, IpAddr, u32)> = self
+            .hosts
+            .iter()
+            .map(|(addr, h)| (count(h), *addr, h.info))
+            .filter(|(c, _, _)| if by_flows { c.flows > 0 } else { c.bytes > 0 })
+            .collect();
+        let order = |a: &(HostCount, IpAddr, u32), b: &(HostCount, IpAddr, u32)| {
+            key(&b.0).cmp(&key(&a.0)).then(a.1.cmp(&b.1))
+        };
+        if ranked.len() > n {
+            if n == 0 {
+                ranked.clear();
+            } else {
+                ranked.select_nth_unstable_by(n - 1, order);
+                ranked.truncate(n);
             }
         }
+        ranked.sort_by(order);
+        ranked
+            .into_iter()
+            .map(|(c, address, info)| {
+                let info = enricher.info(info);
+                HostStat {
+                    address,
+                    country: info.country,
+                    label: info.label,
+                    flows: c.flows,
+                    packets: c.packets,
+                    bytes: c.bytes,
+                }
+            })
+            .collect()
+    }
+
+    pub fn finish(self, summary: Summary, enricher: &Enricher, top: usize) -> StatsReport {
         let total = summary.selected_bytes;
         let cut = |mut rows: Vec<Share>| {
             rows.truncate(top);
             rows
         };
-        let mut rows: Vec<DurationRow> = histogram
+        let top_sources_by_bytes = self.top(enricher, top, Role::Sender, false);
+        let top_sources_by_flows = self.top(enricher, top, Role::Sender, true);
+        let top_destinations_by_bytes = self.top(enricher, top, Role::Receiver, false);
+        let top_destinations_by_flows = self.top(enricher, top, Role::Receiver, true);
+        let mut rows: Vec<DurationRow> = self
+            .histogram
             .into_iter()
             .map(|(proto, flows)| DurationRow {
                 total: flows.iter().sum(),
@@ -177,19 +201,55 @@ impl StatsReport {
         StatsReport {
             schema_version: SCHEMA_VERSION,
             top,
-            top_sources_by_bytes: senders.top(top, false),
-            top_sources_by_flows: senders.top(top, true),
-            top_destinations_by_bytes: receivers.top(top, false),
-            top_destinations_by_flows: receivers.top(top, true),
-            top_protocols: cut(protocols.into_sorted(total)),
-            top_services: cut(services.into_sorted(total)),
-            top_countries: cut(countries.into_sorted(total)),
+            top_sources_by_bytes,
+            top_sources_by_flows,
+            top_destinations_by_bytes,
+            top_destinations_by_flows,
+            top_protocols: cut(self.protocols.into_sorted(total)),
+            top_services: cut(self.services.into_sorted(total)),
+            top_countries: cut(self.countries.into_sorted(total)),
             duration_histogram: DurationHistogram {
                 buckets: DURATION_BUCKETS.iter().map(|(label, _)| *label).collect(),
                 protocols: rows,
             },
             summary,
         }
+    }
+}
+
+impl FlowView for StatsView {
+    fn add(
+        &mut self,
+        flow: Flow,
+        tags: Tags,
+        enricher: &Enricher,
+        _: &CaptureStats,
+    ) -> io::Result<()> {
+        let e = Enriched::new(&flow, tags, enricher);
+        let (src, dst) = (flow.src().addr, flow.dst().addr);
+        let (sent, received) = (flow.sent(), flow.received());
+        // The initiator sent `sent` and received `received`; the responder the reverse.
+        let initiator = self.host(src, tags.src);
+        initiator.sent.add(1, sent.packets, sent.bytes);
+        initiator.received.add(0, received.packets, received.bytes);
+        let responder = self.host(dst, tags.dst);
+        responder.sent.add(0, received.packets, received.bytes);
+        responder.received.add(1, sent.packets, sent.bytes);
+        let (packets, bytes) = (flow.total_packets(), flow.total_bytes());
+        let proto = proto_name(flow.key.proto);
+        self.protocols.add(&proto, 1, packets, bytes);
+        self.services.add(e.service, 1, packets, bytes);
+        self.countries.add(flow_place(&e), 1, packets, bytes);
+        let bucket = duration_bucket(flow.duration_nanos());
+        match self.histogram.iter_mut().find(|(p, _)| *p == proto) {
+            Some((_, counts)) => counts[bucket] += 1,
+            None => {
+                let mut counts = vec![0; DURATION_BUCKETS.len()];
+                counts[bucket] = 1;
+                self.histogram.push((proto.into_owned(), counts));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,6 +1,6 @@
 //! Counting flows, packets and bytes into named buckets, shared by the aggregate views.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -18,7 +18,7 @@ pub struct Share {
 /// Buckets keyed by name, in first-seen order until sorted.
 #[derive(Default)]
 pub struct Tally {
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
     rows: Vec<Share>,
 }
 

@@ -1,0 +1,161 @@
+//! Flow lists streamed as flows end (NDJSON and CSV without --sort or --top) hold exactly the
+//! records of the sorted lists; they start before the capture ends, and stop reading when
+//! their reader goes away.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{ca_cli, file_name};
+use serde_json::Value;
+
+fn stdout_of(args: &[&str], file: &std::path::Path) -> (Option<i32>, String) {
+    let output = ca_cli().args(args).arg(file).output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+fn sorted_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    lines
+}
+
+#[test]
+fn streamed_lists_hold_the_records_of_sorted_lists() {
+    let mut records = 0;
+    for file in common::all_captures() {
+        for format in ["ndjson", "csv"] {
+            let (code, streamed) = stdout_of(&["flows", "-q", "--format", format], &file);
+            let (sorted_code, sorted) = stdout_of(
+                &["flows", "-q", "--format", format, "--sort", "start"],
+                &file,
+            );
+            let name = file_name(&file);
+            assert_eq!(code, sorted_code, "{name} {format}");
+            // The same records, each exactly as the sorted list prints it.
+            assert_eq!(
+                sorted_lines(&streamed),
+                sorted_lines(&sorted),
+                "{name} {format}"
+            );
+            if format == "csv" {
+                // The header stays first.
+                assert_eq!(streamed.lines().next(), sorted.lines().next(), "{name}");
+            }
+            records += sorted.lines().count();
+        }
+    }
+    assert!(records > 1000, "{records} records compared");
+}
+
+#[test]
+fn top_n_is_the_head_of_the_full_list() {
+    for file in common::all_captures().iter().step_by(3) {
+        for sort in ["start", "bytes", "packets", "duration"] {
+            let flows = |extra: &[&str]| -> Vec<Value> {
+                let mut args = vec!["flows", "-q", "--json", "--sort", sort];
+                args.extend_from_slice(extra);
+                let (_, text) = stdout_of(&args, file);
+                let doc: Value = serde_json::from_str(&text).unwrap();
+                doc["flows"].as_array().unwrap().clone()
+            };
+            let all = flows(&[]);
+            for n in [0, 1, 7] {
+                let top = flows(&["--top", &n.to_string()]);
+                let head: Vec<Value> = all.iter().take(n).cloned().collect();
+                assert_eq!(top, head, "{} --sort {sort} --top {n}", file_name(file));
+            }
+        }
+    }
+}
+
+/// A classic pcap of one-packet UDP flows, one a second, for ever: its flows can only reach
+/// the output by ending (after the 60 s UDP idle timeout), never by the capture ending.
+fn endless_capture(mut to: impl Write) {
+    let mut header = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
+    header.extend_from_slice(&2u16.to_le_bytes());
+    header.extend_from_slice(&4u16.to_le_bytes());
+    for word in [0u32, 0, 65535, 1] {
+        header.extend_from_slice(&word.to_le_bytes());
+    }
+    if to.write_all(&header).is_err() {
+        return;
+    }
+    for i in 0u32.. {
+        let mut frame = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+        let ip_len = 20u16 + 8 + 4;
+        frame.extend_from_slice(&[0x45, 0]);
+        frame.extend_from_slice(&ip_len.to_be_bytes());
+        frame.extend_from_slice(&[0, 0, 0, 0, 64, 17, 0, 0]);
+        frame.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
+        frame.extend_from_slice(&(1024 + (i % 60000) as u16).to_be_bytes());
+        frame.extend_from_slice(&53u16.to_be_bytes());
+        frame.extend_from_slice(&(8u16 + 4).to_be_bytes());
+        frame.extend_from_slice(&[0, 0, b'p', b'i', b'n', b'g']);
+        let mut record = Vec::new();
+        for word in [1_700_000_000 + i, 0, frame.len() as u32, frame.len() as u32] {
+            record.extend_from_slice(&word.to_le_bytes());
+        }
+        record.extend_from_slice(&frame);
+        if to.write_all(&record).is_err() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn an_endless_capture_streams_flows_and_stops_when_the_reader_goes() {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("ca-cli"))
+        .args(["flows", "-", "--format", "ndjson", "--no-geoip"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || endless_capture(stdin));
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    // Reads lines until we stop listening, then hangs up.
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // Records arrive while the capture is still being written.
+    for _ in 0..3 {
+        let line = received
+            .recv_timeout(Duration::from_secs(120))
+            .expect("no record while the capture goes on");
+        let record: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(record["proto"], "udp");
+        assert_eq!(record["packets_sent"], 1);
+    }
+    // Hang up: ca-cli sees a closed pipe, stops reading, and ends without an error.
+    drop(received);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "ca-cli kept reading a capture nobody reads"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    writer.join().unwrap();
+    reader.join().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
