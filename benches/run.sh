@@ -2,7 +2,7 @@
 # Benchmark `ca-cli flows` on the shared benchmark capture (pcpp_many-protocols.pcap, 70 copies
 # with remapped addresses: ~205 MB, 329,630 packets), against tshark and nfpcapd when present.
 #
-#   benches/run.sh [COPIES]     (default 70; 700 builds ~2 GB)
+#   benches/run.sh [COPIES]     (default 70; 700 builds ~2 GB; MANY_FLOWS=0 skips the memory part)
 #
 # Prints wall time (median of RUNS, default 10, with hyperfine), MB/s, packets/s and peak RSS
 # (GNU time) for each tool, page cache warm.
@@ -59,8 +59,8 @@ ceiling_t=$t
 read -r t rss < <(measure "$bin" flows "$capture" --format ndjson)
 base=$t
 report "ca-cli flows --format ndjson" "$t" "$rss" "$base"
-read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --threads 2)
-report "ca-cli flows --threads 2" "$t" "$rss" "$base"
+read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --threads 1)
+report "ca-cli flows --threads 1" "$t" "$rss" "$base"
 read -r t rss < <(measure sh -c "cat '$capture' | $bin flows - --format ndjson")
 report "cat | ca-cli flows - (stdin)" "$t" "$rss" "$base"
 read -r t rss < <(measure sh -c "cat '$capture' | dd of=/dev/null bs=1M status=none")
@@ -113,3 +113,28 @@ done
 kill $throttled 2>/dev/null
 
 printf '\nca-cli flows / ceiling: %s\n' "$(awk -v a="$base" -v b="$ceiling_t" 'BEGIN { printf "%.2f", a / b }')"
+
+# Memory against flows: 5 million one-packet UDP flows over an hour of capture time (2.08 GB).
+# Memory must follow the flows alive at once, not the file, the packets or the flows in total.
+if [[ ${MANY_FLOWS:-1} != 0 ]]; then
+  capture=$out/many-flows.pcap
+  [[ -s $capture ]] || python3 benches/make-many-flows.py "$capture"
+  size=$(stat -c %s "$capture")
+  packets=5000000
+  runs=1
+  printf '\n%s: %d bytes, %d packets, 5,000,000 flows, one run each\n\n' "$capture" "$size" "$packets"
+  printf '%-40s %9s %9s %12s %10s %8s\n' tool seconds MB/s packets/s "peak RSS" "vs first"
+  first=
+  for args in "flows --format ndjson" "flows --format ndjson --sort start" "flows --format json" \
+              "flows" "flows --sort bytes --top 20" "stats --format json" "protocols --format json" \
+              "geo --format json"; do
+    # shellcheck disable=SC2086 # the arguments are words
+    read -r t rss < <(measure "$bin" $args "$capture")
+    first=${first:-$t}
+    report "ca-cli $args" "$t" "$rss" "$first"
+  done
+  if command -v nfpcapd >/dev/null; then
+    read -r t rss < <(measure sh -c "rm -rf '$out/nfcap'/*; nfpcapd -r '$capture' -w '$out/nfcap'")
+    report "nfpcapd -r (flows only)" "$t" "$rss" "$first"
+  fi
+fi

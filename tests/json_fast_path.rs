@@ -38,10 +38,10 @@ fn fast_json_lines_equal_serde_json() {
             let summary = scan.summary(&stats);
             let precision = stats.precision.unwrap_or(Precision::MICROS);
             let report = scan.view.finish(summary, &scan.enricher, precision);
-            for record in &report.flows {
+            for record in report.flows.iter() {
                 let mut fast = Vec::new();
                 record.write_json(&mut fast);
-                let serde = serde_json::to_string(record).unwrap();
+                let serde = serde_json::to_string(&record).unwrap();
                 assert_eq!(
                     String::from_utf8(fast).unwrap(),
                     serde,

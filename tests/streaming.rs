@@ -159,3 +159,51 @@ fn an_endless_capture_streams_flows_and_stops_when_the_reader_goes() {
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("error"), "{stderr}");
 }
+
+/// The flow table is printed row by row (measured, then written) so that its text is never
+/// held whole; it must be exactly the table comfy-table lays out from the whole text.
+#[test]
+fn the_streamed_flow_table_is_the_comfy_table_layout() {
+    use ca_cli::capture::Precision;
+    use ca_cli::config::{FlowListConfig, SortKey};
+    use ca_cli::enrich::{Enricher, GeoConfig, GeoIp};
+    use ca_cli::filter::Expr;
+    use ca_cli::output::{Report, text};
+    use ca_cli::source::{InputSpec, SourceOptions, open_all};
+    use ca_cli::view::Scan;
+    use ca_cli::view::flows::FlowsView;
+    use ca_cli::{AnalysisConfig, analyze_into};
+
+    let mut tables = 0;
+    for file in common::all_captures() {
+        let Ok(inputs) = open_all(&[InputSpec::Path(file.clone())], &SourceOptions::default())
+        else {
+            continue;
+        };
+        let geo = GeoIp::open(&GeoConfig::default()).unwrap();
+        let list = FlowListConfig {
+            sort: SortKey::Bytes,
+            top: None,
+        };
+        let mut scan = Scan::new(Enricher::new(geo), Expr::Any, None, FlowsView::new(list));
+        let Ok(stats) = analyze_into(inputs, &AnalysisConfig::default(), &mut scan) else {
+            continue;
+        };
+        let summary = scan.summary(&stats);
+        let report = scan.view.finish(summary, &scan.enricher, Precision::MICROS);
+        let whole = report.text_tables();
+        for width in [30, 72, 100, 160] {
+            let (mut streamed, mut comfy) = (Vec::new(), Vec::new());
+            report.write_text(&mut streamed, width).unwrap();
+            text::table(&whole[0], &mut comfy, width).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(comfy).unwrap(),
+                "{} at width {width}",
+                file_name(&file)
+            );
+            tables += 1;
+        }
+    }
+    assert!(tables > 100, "{tables} tables compared");
+}

@@ -55,6 +55,9 @@ pub struct TextTable {
     pub empty: &'static str,
 }
 
+/// Rows produced one at a time.
+pub type Rows<'a, T> = Box<dyn Iterator<Item = T> + 'a>;
+
 /// A view that can be rendered: the whole of it as JSON, its rows as NDJSON or CSV, and its
 /// tables as text.
 pub trait Report: Serialize {
@@ -62,9 +65,20 @@ pub trait Report: Serialize {
     where
         Self: 'a;
     /// The records NDJSON and CSV print, one per line.
-    fn rows(&self) -> Vec<Self::Row<'_>>;
+    fn rows(&self) -> Rows<'_, Self::Row<'_>>;
     /// The tables the text format prints, in order.
     fn text_tables(&self) -> Vec<TextTable>;
+
+    /// The text format; views with long lists write them without holding their text.
+    fn write_text(&self, out: &mut dyn Write, width: u16) -> io::Result<()> {
+        for (i, table) in self.text_tables().iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            text::table(table, out, width)?;
+        }
+        Ok(())
+    }
 
     /// The rows as NDJSON; views with many rows write them faster than serde does.
     fn write_ndjson(&self, out: &mut dyn Write) -> io::Result<()> {
@@ -96,14 +110,7 @@ pub fn render<V: Report>(
             }
             writer.flush()?;
         }
-        Format::Text => {
-            for (i, table) in view.text_tables().iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b"\n")?;
-                }
-                text::table(table, out, width)?;
-            }
-        }
+        Format::Text => view.write_text(out, width)?,
     }
     out.flush()
 }

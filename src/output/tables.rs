@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::text::{bytes, duration, percent, thousands};
-use super::{Column, Report, TextTable};
+use super::{Column, Report, Rows, TextTable, text};
 use crate::enrich::CountryCode;
 use crate::enrich::service::proto_service;
 use crate::view::flows::{FlowRecord, FlowsReport};
@@ -30,17 +30,17 @@ fn endpoint(ip: IpAddr, port: Option<u16>, country: Option<CountryCode>) -> Stri
 
 impl<'r> Report for FlowsReport<'r> {
     type Row<'a>
-        = &'a FlowRecord<'r>
+        = FlowRecord<'r>
     where
         Self: 'a;
 
-    fn rows(&self) -> Vec<&FlowRecord<'r>> {
-        self.flows.iter().collect()
+    fn rows(&self) -> Rows<'_, FlowRecord<'r>> {
+        Box::new(self.flows.iter())
     }
 
     fn write_ndjson(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut line = Vec::with_capacity(1024);
-        for flow in &self.flows {
+        for flow in self.flows.iter() {
             line.clear();
             flow.write_json(&mut line);
             line.push(b'\n');
@@ -49,46 +49,58 @@ impl<'r> Report for FlowsReport<'r> {
         Ok(())
     }
 
+    fn write_text(&self, out: &mut dyn std::io::Write, width: u16) -> std::io::Result<()> {
+        // Measured, then printed, row by row: the text of a long list is never held whole.
+        text::streamed_table(
+            &FLOW_COLUMNS,
+            NO_FLOWS,
+            || self.flows.iter().map(|f| flow_cells(&f)),
+            out,
+            width,
+        )
+    }
+
     fn text_tables(&self) -> Vec<TextTable> {
-        let rows = self
-            .flows
-            .iter()
-            .map(|f| {
-                let state = match (f.tcp_state, f.icmp_id) {
-                    (Some(state), _) => state.to_string(),
-                    (None, Some(id)) => format!("echo {id}"),
-                    (None, None) => String::new(),
-                };
-                vec![
-                    f.proto.to_string(),
-                    endpoint(f.src_ip, f.src_port, f.src_country),
-                    endpoint(f.dst_ip, f.dst_port, f.dst_country),
-                    thousands(f.packets_sent),
-                    thousands(f.packets_received),
-                    bytes(f.bytes_sent),
-                    bytes(f.bytes_received),
-                    duration(f.duration_s),
-                    state,
-                ]
-            })
-            .collect();
         vec![TextTable {
             title: None,
-            columns: vec![
-                Column::text("Proto"),
-                Column::text("Source"),
-                Column::text("Destination"),
-                Column::number("Pkts →"),
-                Column::number("Pkts ←"),
-                Column::number("Bytes →"),
-                Column::number("Bytes ←"),
-                Column::number("Duration"),
-                Column::text("State"),
-            ],
-            rows,
-            empty: "no flows",
+            columns: FLOW_COLUMNS.to_vec(),
+            rows: self.flows.iter().map(|f| flow_cells(&f)).collect(),
+            empty: NO_FLOWS,
         }]
     }
+}
+
+const FLOW_COLUMNS: [Column; 9] = [
+    Column::text("Proto"),
+    Column::text("Source"),
+    Column::text("Destination"),
+    Column::number("Pkts →"),
+    Column::number("Pkts ←"),
+    Column::number("Bytes →"),
+    Column::number("Bytes ←"),
+    Column::number("Duration"),
+    Column::text("State"),
+];
+
+const NO_FLOWS: &str = "no flows";
+
+fn flow_cells(f: &FlowRecord<'_>) -> Vec<String> {
+    let state = match (f.tcp_state, f.icmp_id) {
+        (Some(state), _) => state.to_string(),
+        (None, Some(id)) => format!("echo {id}"),
+        (None, None) => String::new(),
+    };
+    vec![
+        f.proto.to_string(),
+        endpoint(f.src_ip, f.src_port, f.src_country),
+        endpoint(f.dst_ip, f.dst_port, f.dst_country),
+        thousands(f.packets_sent),
+        thousands(f.packets_received),
+        bytes(f.bytes_sent),
+        bytes(f.bytes_received),
+        duration(f.duration_s),
+        state,
+    ]
 }
 
 /// A row of a view made of several named lists, for NDJSON and CSV.
@@ -174,11 +186,12 @@ fn share_table(
 impl Report for ProtocolsReport {
     type Row<'a> = SectionRow<'a>;
 
-    fn rows(&self) -> Vec<SectionRow<'_>> {
-        share_rows("transport", &self.transports)
-            .chain(share_rows("service", &self.services))
-            .chain(share_rows("country", &self.countries))
-            .collect()
+    fn rows(&self) -> Rows<'_, SectionRow<'_>> {
+        Box::new(
+            share_rows("transport", &self.transports)
+                .chain(share_rows("service", &self.services))
+                .chain(share_rows("country", &self.countries)),
+        )
     }
 
     fn text_tables(&self) -> Vec<TextTable> {
@@ -247,7 +260,7 @@ fn host_table(
 impl Report for StatsReport {
     type Row<'a> = SectionRow<'a>;
 
-    fn rows(&self) -> Vec<SectionRow<'_>> {
+    fn rows(&self) -> Rows<'_, SectionRow<'_>> {
         let mut rows: Vec<SectionRow<'_>> =
             host_rows("top_sources_by_bytes", &self.top_sources_by_bytes)
                 .chain(host_rows(
@@ -279,7 +292,7 @@ impl Report for StatsReport {
                 });
             }
         }
-        rows
+        Box::new(rows.into_iter())
     }
 
     fn text_tables(&self) -> Vec<TextTable> {
@@ -379,10 +392,10 @@ pub enum GeoRow<'a> {
 impl Report for GeoReport {
     type Row<'a> = GeoRow<'a>;
 
-    fn rows(&self) -> Vec<GeoRow<'_>> {
+    fn rows(&self) -> Rows<'_, GeoRow<'_>> {
         match &self.detail {
-            Some(detail) => detail.addresses.iter().map(GeoRow::Address).collect(),
-            None => self.countries.iter().map(GeoRow::Place).collect(),
+            Some(detail) => Box::new(detail.addresses.iter().map(GeoRow::Address)),
+            None => Box::new(self.countries.iter().map(GeoRow::Place)),
         }
     }
 
@@ -462,8 +475,8 @@ impl Report for GeoReport {
 impl Report for LookupReport {
     type Row<'a> = &'a AddressRecord;
 
-    fn rows(&self) -> Vec<&AddressRecord> {
-        self.addresses.iter().collect()
+    fn rows(&self) -> Rows<'_, &AddressRecord> {
+        Box::new(self.addresses.iter())
     }
 
     fn text_tables(&self) -> Vec<TextTable> {
@@ -501,8 +514,8 @@ impl Report for LookupReport {
 impl Report for GeoInfoReport {
     type Row<'a> = &'a crate::enrich::DatabaseInfo;
 
-    fn rows(&self) -> Vec<&crate::enrich::DatabaseInfo> {
-        self.databases.iter().collect()
+    fn rows(&self) -> Rows<'_, &crate::enrich::DatabaseInfo> {
+        Box::new(self.databases.iter())
     }
 
     fn text_tables(&self) -> Vec<TextTable> {

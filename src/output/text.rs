@@ -59,8 +59,7 @@ fn cell_width(text: &str) -> usize {
 /// widest column first, never below a floor), then break the cells that exceed their limit
 /// at punctuation.
 fn fit_to_width(columns: &[Column], cells: &mut [Vec<String>], width: usize) {
-    const MIN_TEXT_WIDTH: usize = 16;
-    let mut limits: Vec<usize> = (0..columns.len())
+    let natural: Vec<usize> = (0..columns.len())
         .map(|i| {
             cells
                 .iter()
@@ -70,6 +69,21 @@ fn fit_to_width(columns: &[Column], cells: &mut [Vec<String>], width: usize) {
                 .unwrap_or(0)
         })
         .collect();
+    let limits = column_limits(columns, natural, width);
+    for row in cells.iter_mut() {
+        for (cell, &limit) in row.iter_mut().zip(&limits) {
+            if cell_width(cell) > limit {
+                *cell = wrap_at_punctuation(cell, limit);
+            }
+        }
+    }
+}
+
+/// Width limits for columns of `natural` widths (their widest cell or header) in a table of
+/// at most `width` columns: the widest text column gives way first, down to a floor.
+fn column_limits(columns: &[Column], natural: Vec<usize>, width: usize) -> Vec<usize> {
+    const MIN_TEXT_WIDTH: usize = 16;
+    let mut limits = natural;
     let gaps = 2 * columns.len().saturating_sub(1);
     loop {
         let total: usize = limits.iter().sum::<usize>() + gaps;
@@ -94,13 +108,98 @@ fn fit_to_width(columns: &[Column], cells: &mut [Vec<String>], width: usize) {
             .max(runner_up.min(limits[widest] - 1))
             .max(MIN_TEXT_WIDTH);
     }
-    for row in cells.iter_mut() {
-        for (cell, &limit) in row.iter_mut().zip(&limits) {
-            if cell_width(cell) > limit {
-                *cell = wrap_at_punctuation(cell, limit);
-            }
+    limits
+}
+
+/// The same table as [`table`] (no title), for lists too long to hold as text: `rows` is called
+/// once to measure the columns, once more if cells must be broken to fit, and once to print.
+pub fn streamed_table<I: Iterator<Item = Vec<String>>>(
+    columns: &[Column],
+    empty: &str,
+    rows: impl Fn() -> I,
+    out: &mut dyn Write,
+    width: u16,
+) -> io::Result<()> {
+    let headers: Vec<usize> = columns.iter().map(|c| c.header.chars().count()).collect();
+    let mut natural = headers.clone();
+    let mut any = false;
+    for row in rows() {
+        any = true;
+        for (w, cell) in natural.iter_mut().zip(&row) {
+            *w = (*w).max(cell_width(cell));
         }
     }
+    if !any {
+        return writeln!(out, "{empty}");
+    }
+    let limits = column_limits(columns, natural.clone(), usize::from(width));
+    let fit = |i: usize, cell: String| {
+        if cell_width(&cell) > limits[i] {
+            wrap_at_punctuation(&cell, limits[i])
+        } else {
+            cell
+        }
+    };
+    let widths = if limits.iter().zip(&natural).any(|(l, n)| l < n) {
+        let mut widths = headers;
+        for row in rows() {
+            for (i, cell) in row.into_iter().enumerate().take(widths.len()) {
+                widths[i] = widths[i].max(cell_width(&fit(i, cell)));
+            }
+        }
+        widths
+    } else {
+        natural
+    };
+    let mut line = String::new();
+    let header: Vec<String> = columns.iter().map(|c| c.header.to_string()).collect();
+    write_row(columns, &widths, &header, &mut line, out)?;
+    let rule = widths.iter().sum::<usize>() + 2 * columns.len().saturating_sub(1);
+    writeln!(out, "{}", "─".repeat(rule))?;
+    for row in rows() {
+        let cells: Vec<String> = row
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| fit(i, c))
+            .collect();
+        write_row(columns, &widths, &cells, &mut line, out)?;
+    }
+    Ok(())
+}
+
+/// One row of cells (each perhaps several lines) laid out as [`table`] does: text left, numbers
+/// right, two spaces between columns, no trailing blanks.
+fn write_row(
+    columns: &[Column],
+    widths: &[usize],
+    cells: &[String],
+    line: &mut String,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let height = cells
+        .iter()
+        .map(|c| c.lines().count().max(1))
+        .max()
+        .unwrap_or(1);
+    for n in 0..height {
+        line.clear();
+        for (i, (column, &width)) in columns.iter().zip(widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let text = cells.get(i).and_then(|c| c.lines().nth(n)).unwrap_or("");
+            let pad = width.saturating_sub(cell_width(text));
+            if column.numeric {
+                line.extend(std::iter::repeat_n(' ', pad));
+                line.push_str(text);
+            } else {
+                line.push_str(text);
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
 /// Break `text` into lines of at most `max` characters: at a space where possible, else after

@@ -16,11 +16,42 @@ use crate::flow::{Flow, FlowIdent};
 use crate::pipeline::CaptureStats;
 
 /// `ca-cli flows` as a document.
-#[derive(Clone, Debug, serde::Serialize, PartialEq)]
+#[derive(serde::Serialize)]
 pub struct FlowsReport<'a> {
     pub schema_version: u32,
     pub summary: Summary,
-    pub flows: Vec<FlowRecord<'a>>,
+    pub flows: FlowList<'a>,
+}
+
+/// The listed flows, in order, each turned into its [`FlowRecord`] only when written: a list
+/// of millions of flows holds the flows once, never their records or text as well.
+pub struct FlowList<'a> {
+    flows: Vec<Ranked>,
+    enricher: &'a Enricher,
+    precision: Precision,
+    extra: ExtraColumns,
+}
+
+impl<'a> FlowList<'a> {
+    pub fn len(&self) -> usize {
+        self.flows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.flows.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = FlowRecord<'a>> + '_ {
+        self.flows
+            .iter()
+            .map(|r| FlowRecord::new(&r.flow, r.tags, self.enricher, self.precision, self.extra))
+    }
+}
+
+impl Serialize for FlowList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// Optional columns, the same for every record of a run (so CSV columns never vary by row).
@@ -478,15 +509,17 @@ impl FlowsView {
             Some(_) => self.best.into_vec(),
             None => self.all,
         };
+        // In place: sorting millions of flows takes no memory beside them.
         order.sort_unstable();
-        let extra = ExtraColumns::of(enricher);
         FlowsReport {
             schema_version: SCHEMA_VERSION,
             summary,
-            flows: order
-                .iter()
-                .map(|r| FlowRecord::new(&r.flow, r.tags, enricher, precision, extra))
-                .collect(),
+            flows: FlowList {
+                flows: order,
+                enricher,
+                precision,
+                extra: ExtraColumns::of(enricher),
+            },
         }
     }
 }
