@@ -60,18 +60,26 @@ pub struct Enricher {
     by_info: FxHashMap<AddressInfo, u32>,
     services: Vec<Cow<'static, str>>,
     by_service: FxHashMap<Cow<'static, str>, u32>,
+    /// Service ids by protocol and deciding port (see [`Enricher::service_of`]).
+    by_port: FxHashMap<u32, u32>,
     addresses_seen: u64,
+    /// What the databases offer, asked once (the answers compare type names).
+    cities: bool,
+    asns: bool,
 }
 
 impl Enricher {
     pub fn new(geo: GeoIp) -> Enricher {
         Enricher {
+            cities: geo.has_cities(),
+            asns: geo.has_asns(),
             geo,
             by_address: FxHashMap::default(),
             infos: Vec::new(),
             by_info: FxHashMap::default(),
             services: Vec::new(),
             by_service: FxHashMap::default(),
+            by_port: FxHashMap::default(),
             addresses_seen: 0,
         }
     }
@@ -104,17 +112,34 @@ impl Enricher {
         id
     }
 
+    /// The service id of a flow. A service is decided by the protocol and one port (the
+    /// responder's if it has a name, else the initiator's if that has one, else the
+    /// responder's), so ids are remembered by that pair and names are made once each.
+    fn service_of(&mut self, proto: u8, ports: Option<(u16, u16)>) -> u32 {
+        let key = match ports {
+            Some((src, dst)) => {
+                let named = |port| service::port_name(proto, port).is_some();
+                let port = if named(dst) || !named(src) { dst } else { src };
+                (u32::from(proto) << 16) | u32::from(port)
+            }
+            None => (1 << 24) | u32::from(proto),
+        };
+        if let Some(&id) = self.by_port.get(&key) {
+            return id;
+        }
+        let id = self.service_id(service::service_name(proto, ports));
+        self.by_port.insert(key, id);
+        id
+    }
+
     /// Enrich one flow.
     pub fn tag(&mut self, flow: &Flow) -> Tags {
         let (src, dst) = (flow.src(), flow.dst());
-        let service = service::service_name(
-            flow.key.proto,
-            flow.key.has_ports().then_some((src.port, dst.port)),
-        );
+        let ports = flow.key.has_ports().then_some((src.port, dst.port));
         Tags {
             src: self.address(src.addr),
             dst: self.address(dst.addr),
-            service: self.service_id(service),
+            service: self.service_of(flow.key.proto, ports),
         }
     }
 
@@ -145,12 +170,12 @@ impl Enricher {
 
     /// Flows carry city fields (the country database is a City database).
     pub fn cities(&self) -> bool {
-        self.geo.has_cities()
+        self.cities
     }
 
     /// Flows carry AS fields (an ASN database was given).
     pub fn asns(&self) -> bool {
-        self.geo.has_asns()
+        self.asns
     }
 }
 
