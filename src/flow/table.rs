@@ -66,8 +66,15 @@ impl Default for IdleTimeouts {
 
 /// A flow key as five machine words, for the hash map: hashing and comparing them is a few
 /// instructions, where the readable [`FlowKey`] (with its `IpAddr` enums) takes dozens.
-#[derive(Clone, Copy, Debug, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Eq)]
 struct PackedKey([u64; 5]);
+
+impl std::hash::Hash for PackedKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 impl PartialEq for PackedKey {
     /// Word by word without branches: the derived comparison of the array can become a call
