@@ -117,7 +117,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__flows)
-            opts="-s -n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --help --version"
+            opts="-s -n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,6 +152,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-flows)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -255,7 +259,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__geo)
-            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
+            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +294,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-flows)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -663,7 +671,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__protocols)
-            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
+            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +706,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-flows)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -785,7 +797,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__stats)
-            opts="-n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --top --format --json --output --quiet --help --version"
+            opts="-n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --top --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,6 +832,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-flows)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

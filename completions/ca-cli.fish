@@ -41,6 +41,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l chunk-size -d 'B
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
@@ -80,6 +81,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l chunk-size -
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
@@ -114,6 +116,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l chunk-size -d 'B
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
@@ -149,6 +152,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l chunk-size -d 'Byt
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r

@@ -216,6 +216,12 @@ pub struct AnalysisArgs {
     /// two cores]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=2))]
     pub threads: Option<u16>,
+
+    /// Most flows held in memory at once; past it the flows idle the longest end early, with a
+    /// warning. The default keeps a hostile capture (millions of live flows) near 1 GB of
+    /// memory. 0: no limit
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_flows: usize,
 }
 
 #[derive(Debug, Args)]

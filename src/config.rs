@@ -2,11 +2,17 @@
 //! tests, benchmarks).
 
 use crate::flow::IdleTimeouts;
+use crate::pipeline::Interrupt;
 
 /// How packets become flows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct AnalysisConfig {
     pub idle_timeouts: IdleTimeouts,
+    /// Most flows held in memory at once. Past it the flows idle the longest end early (they
+    /// are counted and reported); `None` holds every live flow.
+    pub max_flows: Option<usize>,
+    /// Raised from outside (a Ctrl-C handler) to stop reading and report what was read.
+    pub interrupt: Interrupt,
 }
 
 /// Order of the flow list.

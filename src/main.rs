@@ -17,7 +17,7 @@ use ca_cli::enrich::{CountrySource, Enricher, GeoConfig, GeoIp};
 use ca_cli::filter::{self, Expr};
 use ca_cli::flow::IdleTimeouts;
 use ca_cli::output::{self, Format, Report, text};
-use ca_cli::pipeline::{AnalysisError, CaptureStats};
+use ca_cli::pipeline::{AnalysisError, CaptureStats, Interrupt};
 use ca_cli::source::{self, HttpOptions, InputSpec, Inputs, SourceOptions};
 use ca_cli::view::flows::{FlowStream, FlowsView};
 use ca_cli::view::geo::GeoView;
@@ -58,10 +58,26 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The exit status after Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
+const INTERRUPTED: u8 = 130;
+
 fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
-    match run(cli) {
+    let interrupt = Interrupt::default();
+    handle_ctrl_c(&interrupt);
+    let result = run(cli, &interrupt);
+    if interrupt.is_raised() {
+        // The report (when one was written) says it covers only what was read; the status
+        // says the run did not finish.
+        if let Err(error) = &result
+            && !is_broken_pipe(error)
+        {
+            eprintln!("ca-cli: error: {error:#}");
+        }
+        return ExitCode::from(INTERRUPTED);
+    }
+    match result {
         Ok(exit) => exit.into(),
         Err(error) if is_broken_pipe(&error) => Exit::Success.into(),
         Err(error) => {
@@ -90,10 +106,52 @@ fn tune_allocator() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn tune_allocator() {}
 
-fn run(cli: Cli) -> Result<Exit> {
+/// The first Ctrl-C stops the reading: the analysis reports what it read, flagged as
+/// interrupted, and exits with status 130. An analysis blocked on a read that never returns
+/// (an idle pipe, a stalled download) cannot see the request, and one already writing a long
+/// report may take a while, so if the reading has not stopped within a second, or at a second
+/// Ctrl-C, ca-cli leaves at once without a report.
+fn handle_ctrl_c(interrupt: &Interrupt) {
+    let interrupt = interrupt.clone();
+    let installed = ctrlc::set_handler(move || {
+        if interrupt.is_raised() {
+            abandon();
+        }
+        interrupt.raise();
+        for _ in 0..20 {
+            if interrupt.is_noticed() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        abandon();
+    });
+    // Without a handler Ctrl-C keeps its default effect (the process ends at once).
+    drop(installed);
+}
+
+/// The half-written `--output` file of this run, removed if the run is abandoned.
+static PARTIAL_OUTPUT: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+fn abandon() -> ! {
+    if let Ok(partial) = PARTIAL_OUTPUT.lock()
+        && let Some(path) = partial.as_ref()
+    {
+        let _ = std::fs::remove_file(path);
+    }
+    // Straight to the descriptor: the main thread may hold the stderr lock.
+    let message = b"ca-cli: interrupted\n";
+    // SAFETY: writing a valid buffer to file descriptor 2; a failure changes nothing.
+    unsafe {
+        libc::write(2, message.as_ptr().cast(), message.len());
+    }
+    std::process::exit(i32::from(INTERRUPTED));
+}
+
+fn run(cli: Cli, interrupt: &Interrupt) -> Result<Exit> {
     match cli.command {
         Command::Flows(args) => {
-            let prepared = prepare(&args.capture, args.output.quiet)?;
+            let prepared = prepare(&args.capture, args.output.quiet, interrupt)?;
             let strict = args.capture.analysis.strict;
             let format = format_of(&args.output);
             let streamed = matches!(format, Format::Ndjson | Format::Csv)
@@ -128,7 +186,7 @@ fn run(cli: Cli) -> Result<Exit> {
             emit(&report, &report.summary, &args.output, strict)
         }
         Command::Protocols(args) => {
-            let prepared = prepare(&args.capture, args.output.quiet)?;
+            let prepared = prepare(&args.capture, args.output.quiet, interrupt)?;
             let (stats, scan) = prepared.scan(ProtocolsView::default())?;
             let summary = scan.summary(&stats);
             let report = scan.view.finish(summary);
@@ -140,7 +198,7 @@ fn run(cli: Cli) -> Result<Exit> {
             )
         }
         Command::Stats(args) => {
-            let prepared = prepare(&args.capture, args.output.quiet)?;
+            let prepared = prepare(&args.capture, args.output.quiet, interrupt)?;
             let (stats, scan) = prepared.scan(StatsView::default())?;
             let summary = scan.summary(&stats);
             let report = scan.view.finish(summary, &scan.enricher, args.top);
@@ -152,7 +210,7 @@ fn run(cli: Cli) -> Result<Exit> {
             )
         }
         Command::Geo(args) => {
-            let prepared = prepare(&args.capture, args.output.quiet)?;
+            let prepared = prepare(&args.capture, args.output.quiet, interrupt)?;
             let drill = match args.capture.filter.country.as_slice() {
                 [one] => Some(*one),
                 _ => None,
@@ -233,7 +291,7 @@ impl Prepared {
 
 /// Everything that can fail on the command line or the databases fails before the capture is
 /// read.
-fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
+fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Prepared> {
     let (filter, description) = build_filter(&args.filter)?;
     let geo = GeoIp::open(&geo_config(&args.geo))?;
     let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
@@ -260,6 +318,8 @@ fn prepare(args: &CaptureArgs, quiet: bool) -> Result<Prepared> {
             .analysis
             .idle_timeout
             .map_or_else(IdleTimeouts::zeek_defaults, IdleTimeouts::uniform),
+        max_flows: (args.analysis.max_flows > 0).then_some(args.analysis.max_flows),
+        interrupt: interrupt.clone(),
     };
     Ok(Prepared {
         inputs,
@@ -390,6 +450,9 @@ fn write_output<T>(
     let partial = partial_path(path);
     let file =
         File::create(&partial).with_context(|| format!("{}: cannot create", partial.display()))?;
+    if let Ok(mut registered) = PARTIAL_OUTPUT.lock() {
+        *registered = Some(partial.clone());
+    }
     if let Some(permissions) = existing.map(|m| m.permissions()) {
         let _ = file.set_permissions(permissions);
     }
@@ -404,6 +467,9 @@ fn write_output<T>(
         });
     if written.is_err() {
         let _ = std::fs::remove_file(&partial);
+    }
+    if let Ok(mut registered) = PARTIAL_OUTPUT.lock() {
+        *registered = None;
     }
     written
 }

@@ -5,6 +5,8 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use thiserror::Error;
 
@@ -73,6 +75,15 @@ pub struct CaptureStats {
     pub truncated_packets: u64,
     /// Packets per link type, in order of first appearance.
     pub link_types: Vec<(u32, u64)>,
+    /// Where reading stopped because the analysis was interrupted (Ctrl-C): the input's index
+    /// and the bytes read from it.
+    pub interrupted: Option<(usize, u64)>,
+    /// The flow limit in force, if any.
+    pub max_flows: Option<usize>,
+    /// Flows ended before their idle timeout because the flow limit was reached.
+    pub evicted_flows: u64,
+    /// Most flows held in memory at once.
+    pub peak_active_flows: u64,
 }
 
 impl CaptureStats {
@@ -102,6 +113,24 @@ impl CaptureStats {
             for note in &input.notes {
                 warnings.push(format!("{}: {note}", input.name));
             }
+        }
+        if let Some((index, offset)) = self.interrupted
+            && let Some(input) = self.inputs.get(index)
+        {
+            warnings.push(format!(
+                "{}: interrupted at offset {offset} after {} packets; the results cover only \
+                 what was read before",
+                input.name, input.packets
+            ));
+        }
+        if self.evicted_flows > 0 {
+            let limit = self.max_flows.unwrap_or_default();
+            warnings.push(format!(
+                "{} flows were ended before their idle timeout to stay within the limit of \
+                 {limit} live flows (--max-flows); a later packet of such a flow starts a new \
+                 record",
+                self.evicted_flows
+            ));
         }
         for (reason, tally) in &self.malformed {
             let input = self
@@ -282,6 +311,8 @@ impl<S: FlowSink> FlowBuilder<'_, S> {
             self.table.close_all();
             self.deliver_finished();
         }
+        self.stats.evicted_flows = self.table.evicted_flows();
+        self.stats.peak_active_flows = self.table.peak_active_flows() as u64;
         match self.sink_error {
             Some(error) => Err(AnalysisError::Output(error)),
             None => Ok(self.stats),
@@ -289,16 +320,50 @@ impl<S: FlowSink> FlowBuilder<'_, S> {
     }
 }
 
-/// Reads nothing more once the analysis has been told to stop (its output was closed), so a
-/// `ca-cli ... | head` ends without reading the rest of a large capture.
+/// A request from outside the analysis (a Ctrl-C handler, on another thread) to stop reading
+/// and report what was read. Clones share one state.
+#[derive(Clone, Debug, Default)]
+pub struct Interrupt(Arc<InterruptState>);
+
+#[derive(Debug, Default)]
+struct InterruptState {
+    raised: AtomicBool,
+    noticed: AtomicBool,
+}
+
+impl Interrupt {
+    /// Ask the analysis to stop at its next read.
+    pub fn raise(&self) {
+        self.0.raised.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_raised(&self) -> bool {
+        self.0.raised.load(Ordering::SeqCst)
+    }
+
+    /// Whether the analysis has seen the request and stopped reading: it is writing what it
+    /// has. Until then it may be blocked on a read that never returns (an idle pipe).
+    pub fn is_noticed(&self) -> bool {
+        self.0.noticed.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads nothing more once the analysis has been told to stop: its output was closed (so a
+/// `ca-cli ... | head` ends without reading the rest of a large capture) or it was
+/// interrupted.
 struct Stoppable<R> {
     inner: R,
     stop: Rc<Cell<bool>>,
+    interrupt: Interrupt,
 }
 
 impl<R: Read> Read for Stoppable<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.stop.get() {
+            return Ok(0);
+        }
+        if self.interrupt.is_raised() {
+            self.interrupt.0.noticed.store(true, Ordering::SeqCst);
             return Ok(0);
         }
         self.inner.read(buf)
@@ -316,8 +381,11 @@ pub fn analyze_into<S: FlowSink>(
 ) -> Result<CaptureStats, AnalysisError> {
     let stop = Rc::new(Cell::new(false));
     let mut builder = FlowBuilder {
-        stats: CaptureStats::default(),
-        table: FlowTable::new(config.idle_timeouts),
+        stats: CaptureStats {
+            max_flows: config.max_flows,
+            ..CaptureStats::default()
+        },
+        table: FlowTable::new(config.idle_timeouts).with_max_flows(config.max_flows),
         defrag: Defragmenter::new(),
         orphans: Vec::new(),
         sink,
@@ -325,6 +393,9 @@ pub fn analyze_into<S: FlowSink>(
         stop: Rc::clone(&stop),
     };
     for (index, input) in inputs.enumerate() {
+        if config.interrupt.is_raised() {
+            break;
+        }
         let OpenedInput {
             name,
             reader,
@@ -333,6 +404,7 @@ pub fn analyze_into<S: FlowSink>(
         let reader = Stoppable {
             inner: reader,
             stop: Rc::clone(&stop),
+            interrupt: config.interrupt.clone(),
         };
         let outcome = capture::decode(reader, |frame| builder.on_frame(index, frame));
         if builder.sink_error.is_some() {
@@ -346,14 +418,20 @@ pub fn analyze_into<S: FlowSink>(
         if let Some(p) = outcome.precision {
             stats.precision = Some(stats.precision.map_or(p, |q| q.max(p)));
         }
+        // Stopping mid-record is the interruption, not damage in the capture.
+        let interrupted = config.interrupt.is_noticed();
         stats.inputs.push(InputStats {
             name,
             format: outcome.format,
             packets: outcome.frames,
             bytes_read: outcome.bytes_consumed,
-            cut_short: outcome.cut_short,
+            cut_short: outcome.cut_short.filter(|_| !interrupted),
             notes: notes.into_iter().chain(outcome.notes).collect(),
         });
+        if interrupted {
+            stats.interrupted = Some((index, outcome.bytes_consumed));
+            break;
+        }
     }
     builder.finish()
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -74,40 +74,6 @@ fn top_n_is_the_head_of_the_full_list() {
     }
 }
 
-/// A classic pcap of one-packet UDP flows, one a second, for ever: its flows can only reach
-/// the output by ending (after the 60 s UDP idle timeout), never by the capture ending.
-fn endless_capture(mut to: impl Write) {
-    let mut header = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
-    header.extend_from_slice(&2u16.to_le_bytes());
-    header.extend_from_slice(&4u16.to_le_bytes());
-    for word in [0u32, 0, 65535, 1] {
-        header.extend_from_slice(&word.to_le_bytes());
-    }
-    if to.write_all(&header).is_err() {
-        return;
-    }
-    for i in 0u32.. {
-        let mut frame = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
-        let ip_len = 20u16 + 8 + 4;
-        frame.extend_from_slice(&[0x45, 0]);
-        frame.extend_from_slice(&ip_len.to_be_bytes());
-        frame.extend_from_slice(&[0, 0, 0, 0, 64, 17, 0, 0]);
-        frame.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
-        frame.extend_from_slice(&(1024 + (i % 60000) as u16).to_be_bytes());
-        frame.extend_from_slice(&53u16.to_be_bytes());
-        frame.extend_from_slice(&(8u16 + 4).to_be_bytes());
-        frame.extend_from_slice(&[0, 0, b'p', b'i', b'n', b'g']);
-        let mut record = Vec::new();
-        for word in [1_700_000_000 + i, 0, frame.len() as u32, frame.len() as u32] {
-            record.extend_from_slice(&word.to_le_bytes());
-        }
-        record.extend_from_slice(&frame);
-        if to.write_all(&record).is_err() {
-            return;
-        }
-    }
-}
-
 #[test]
 fn an_endless_capture_streams_flows_and_stops_when_the_reader_goes() {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("ca-cli"))
@@ -118,7 +84,7 @@ fn an_endless_capture_streams_flows_and_stops_when_the_reader_goes() {
         .spawn()
         .unwrap();
     let stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || endless_capture(stdin));
+    let writer = std::thread::spawn(move || common::endless_capture(stdin));
     let stdout = child.stdout.take().unwrap();
     let (lines, received) = std::sync::mpsc::channel();
     // Reads lines until we stop listening, then hangs up.

@@ -403,6 +403,65 @@ fn a_stall_past_the_timeout_is_retried() {
 }
 
 #[test]
+fn a_trickling_server_is_left_for_a_new_connection_then_given_up() {
+    // 200 bytes every 100 ms: each read well inside the 1 s timeout, yet 2 KB/s, far under the
+    // 64 KiB a connection must bring per timeout.
+    let local = flows_json(&fixture("ndpi_iphone.pcap"), &[]);
+    let once = FaultyServer::start(Script {
+        body: iphone(),
+        etag: "\"v1\"".into(),
+        trickle: Some((200, std::time::Duration::from_millis(100), 1)),
+        ..Script::default()
+    });
+    let remote = over(&once, &["--connections", "1", "--timeout", "1"]);
+    assert_same(&json(&remote), &local, "trickled once");
+    let ranges = once.ranges();
+    assert_eq!(ranges.len(), 2, "{ranges:?}");
+    assert!(
+        ranges[1].ends_with('-') && ranges[1] != "0-",
+        "resumed: {ranges:?}"
+    );
+
+    for connections in ["1", "4"] {
+        let always = FaultyServer::start(Script {
+            body: iphone(),
+            etag: "\"v1\"".into(),
+            trickle: Some((200, std::time::Duration::from_millis(100), usize::MAX)),
+            ..Script::default()
+        });
+        let started = std::time::Instant::now();
+        let url = always.url("capture.pcap?sv=2022-11-02&sp=r&sig=TrickledSecret%2B%3D");
+        let failed = run(
+            &[
+                "flows",
+                &url,
+                "--json",
+                "--connections",
+                connections,
+                "--chunk-size",
+                "65536",
+                "--timeout",
+                "1",
+                "--retries",
+                "2",
+                "--backoff-ms",
+                "10",
+            ],
+            &["TrickledSecret%2B%3D"],
+        );
+        assert_eq!(failed.code, Some(1), "{}", failed.stderr);
+        assert!(failed.stdout.is_empty(), "no partial result");
+        assert!(
+            failed.stderr.contains("the server sent only") && failed.stderr.contains("attempts"),
+            "{}",
+            failed.stderr
+        );
+        assert_eq!(failed.stderr.lines().count(), 1, "{}", failed.stderr);
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    }
+}
+
+#[test]
 fn a_server_that_ignores_ranges_still_gives_the_whole_capture() {
     let local = flows_json(&fixture("ndpi_iphone.pcap"), &[]);
     let server = FaultyServer::start(Script {
@@ -544,4 +603,72 @@ fn proxy_variables_are_honoured() {
         "through a proxy",
     );
     assert_eq!(server.ranges().len(), 1, "the proxy carried the request");
+}
+
+/// Every way a run with a SAS URL can end badly (unusable bodies, damaged captures, bad
+/// options, unwritable output, network faults), in every view: the signature appears in no
+/// output, with `RUST_BACKTRACE=1` ([`run`] checks both streams of every run).
+#[test]
+fn no_error_path_shows_the_signature() {
+    let secret = "SweepSecret%2BAbC%2F%3D";
+    let capture = iphone();
+    let cut_short = capture[..capture.len() - 100].to_vec();
+    let mut header_only = capture[..24].to_vec();
+    header_only.extend_from_slice(&[0xff; 16]);
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("capture", capture),
+        ("cut short", cut_short),
+        ("bad record", header_only),
+        ("text", b"hello, this is not a capture\n".to_vec()),
+        (
+            "html",
+            b"<!DOCTYPE html><html><body>sign in</body></html>".to_vec(),
+        ),
+        ("empty", Vec::new()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let unwritable = dir.path().join("missing-dir/report.json");
+    let unwritable = unwritable.to_str().unwrap();
+    let mut runs = 0;
+    for (what, body) in bodies {
+        let server = FaultyServer::start(Script {
+            body,
+            etag: "\"v1\"".into(),
+            cut_after: vec![5000, 5000],
+            ..Script::default()
+        });
+        let url = server.url(&format!(
+            "c.cap?sv=2022-11-02&se=2099-01-01&sp=r&sig={secret}"
+        ));
+        for view in ["flows", "stats", "protocols", "geo"] {
+            for extra in [
+                vec![],
+                vec!["--strict"],
+                vec!["--filter", "port 53 and"],
+                vec!["--output", unwritable],
+                vec!["--geoip-db", "/nonexistent.mmdb"],
+                vec!["--retries", "0", "--connections", "1"],
+                vec!["--format", "text"],
+            ] {
+                let mut args = vec![view, url.as_str(), "--backoff-ms", "1"];
+                args.extend(extra.iter().copied());
+                let result = run(&args, &[secret]);
+                assert!(
+                    matches!(result.code, Some(0..=2)),
+                    "{what} {args:?}: {}",
+                    result.stderr
+                );
+                if result.code != Some(0) {
+                    assert!(!result.stderr.is_empty(), "{what} {args:?}: silent failure");
+                }
+                runs += 1;
+            }
+        }
+    }
+    // Two URLs, one unreachable: the error names the other by its redacted form.
+    let dead = format!("http://127.0.0.1:9/x.cap?sv=1&sig={secret}");
+    let result = run(&["stats", &dead, "--retries", "0"], &[secret]);
+    assert_eq!(result.code, Some(1));
+    assert!(result.stderr.contains("<SAS redacted>") || result.stderr.contains("redacted"));
+    assert!(runs >= 160);
 }

@@ -273,6 +273,11 @@ impl BlockHandler for NgHandler {
                     )
                 }
             }
+            // All of it is there, so the parser refused its content.
+            (Some(block_type), Some(len)) if len as usize <= data.len() => format!(
+                "{} (type 0x{block_type:08x}) of {len} bytes is too short for its fields",
+                block_name(block_type),
+            ),
             (Some(block_type), Some(len)) => format!(
                 "{} (type 0x{block_type:08x}) of {len} bytes, only {} present",
                 block_name(block_type),

@@ -126,6 +126,12 @@ pub struct FlowTable {
     /// The latest packet time seen: capture time, which drives expiry.
     now: Timestamp,
     next_sweep: Option<Timestamp>,
+    /// Most flows held at once, if limited.
+    max_active: Option<usize>,
+    /// Flows ended early to stay within `max_active`.
+    evicted: u64,
+    /// Most flows held at once so far.
+    peak_active: usize,
 }
 
 impl FlowTable {
@@ -138,7 +144,27 @@ impl FlowTable {
             next_sequence: 0,
             now: Timestamp::MIN,
             next_sweep: None,
+            max_active: None,
+            evicted: 0,
+            peak_active: 0,
         }
+    }
+
+    /// Hold at most `max` flows (at least 1): when a new flow would exceed it, the flows idle
+    /// the longest end early, as if their idle timeout had passed.
+    pub fn with_max_flows(mut self, max: Option<usize>) -> Self {
+        self.max_active = max.map(|m| m.max(1));
+        self
+    }
+
+    /// Flows ended early because the table was full.
+    pub fn evicted_flows(&self) -> u64 {
+        self.evicted
+    }
+
+    /// Most flows held at once.
+    pub fn peak_active_flows(&self) -> usize {
+        self.peak_active
     }
 
     pub fn now(&self) -> Timestamp {
@@ -154,7 +180,15 @@ impl FlowTable {
     pub fn add(&mut self, key: FlowKey, from: Side, contribution: &Contribution) {
         self.now = self.now.max(contribution.last);
         let timeout = self.timeouts.for_proto(key.proto);
-        let flow = match self.active.entry(PackedKey::new(&key)) {
+        let packed = PackedKey::new(&key);
+        if self
+            .max_active
+            .is_some_and(|max| self.active.len() >= max && !self.active.contains_key(&packed))
+        {
+            self.evict_idlest();
+        }
+        let live = self.active.len();
+        let flow = match self.active.entry(packed) {
             std::collections::hash_map::Entry::Occupied(entry) => {
                 let flow = entry.into_mut();
                 let idle = timeout
@@ -175,6 +209,7 @@ impl FlowTable {
             std::collections::hash_map::Entry::Vacant(entry) => {
                 let sequence = self.next_sequence;
                 self.next_sequence += 1;
+                self.peak_active = self.peak_active.max(live + 1);
                 entry.insert(start(key, from, contribution, sequence))
             }
         };
@@ -208,6 +243,34 @@ impl FlowTable {
             .collect();
         expired.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
         self.finished.append(&mut expired);
+    }
+
+    /// The table is full: end the flows idle the longest, a sixteenth of the limit at a time so
+    /// the scan over the table is paid once per many new flows, not once per packet. Which
+    /// flows go depends only on their times and creation order, never on hash order.
+    fn evict_idlest(&mut self) {
+        let Some(max) = self.max_active else {
+            return;
+        };
+        let keep = max - 1 - (max / 16).min(max - 1);
+        let count = self.active.len().saturating_sub(keep);
+        if count == 0 {
+            return;
+        }
+        let mut ages: Vec<(Timestamp, u64)> = self
+            .active
+            .values()
+            .map(|f| (f.last_seen, f.sequence))
+            .collect();
+        let (_, &mut threshold, _) = ages.select_nth_unstable(count - 1);
+        let mut evicted: Vec<Flow> = self
+            .active
+            .extract_if(|_, f| (f.last_seen, f.sequence) <= threshold)
+            .map(|(_, flow)| flow)
+            .collect();
+        evicted.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
+        self.evicted += evicted.len() as u64;
+        self.finished.append(&mut evicted);
     }
 
     /// Whether flows are waiting in [`FlowTable::drain_finished`].
@@ -390,5 +453,54 @@ mod tests {
         // Only the flows of the last minute (plus one sweep interval) remain live.
         assert!(table.active_flows() <= 91, "{}", table.active_flows());
         assert_eq!(table.into_flows().len(), 1000);
+    }
+
+    #[test]
+    fn a_full_table_ends_the_idlest_flows_and_loses_no_packet() {
+        let udp = |port: u16| {
+            FlowKey::new(
+                ip(1),
+                ip(2),
+                PROTO_UDP,
+                Transport::Ports {
+                    src: port,
+                    dst: 53,
+                    tcp_flags: 0,
+                },
+            )
+        };
+        let mut table = FlowTable::new(IdleTimeouts::uniform(0)).with_max_flows(Some(100));
+        let mut packets = 0;
+        for i in 0..1000u16 {
+            // Port 7 stays busy all along: it is never the idlest, so it is never ended.
+            for port in [i, 7] {
+                let (key, side) = udp(port);
+                table.add(
+                    key,
+                    side,
+                    &Contribution::packet(secs(i64::from(i)), 80, 40, None),
+                );
+                packets += 1;
+                assert!(table.active_flows() <= 100);
+            }
+        }
+        assert_eq!(table.peak_active_flows(), 100);
+        let evicted = table.evicted_flows();
+        assert!(evicted >= 899, "{evicted}");
+        // The survivors are the most recent flows.
+        assert!(
+            table
+                .active
+                .values()
+                .filter(|f| f.src().port != 7)
+                .all(|f| f.first_seen >= secs(890))
+        );
+        let flows = table.into_flows();
+        assert_eq!(flows.iter().map(Flow::total_packets).sum::<u64>(), packets);
+        let busy: Vec<_> = flows.iter().filter(|f| f.src().port == 7).collect();
+        assert_eq!(busy.len(), 1, "the busy flow was never split");
+        assert_eq!(busy[0].total_packets(), 1001);
+        // Ordinary flows were never held past the limit, so none was split either.
+        assert_eq!(flows.len(), 1000);
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{
@@ -27,6 +27,11 @@ pub const CHUNK_SIZE: u64 = 8 << 20;
 /// (a blob store across a WAN, per-connection throttling) get parallel ranged requests.
 pub const FAST_LINK_BYTES_PER_SEC: f64 = 200e6;
 
+/// The least a connection must deliver per `timeout` to count as alive: a server trickling
+/// bytes just inside the timeout (a slow-loris) would otherwise hold a download for ever.
+/// 64 KiB per 30 s is about 2 KiB/s; a longer `--timeout` admits slower links.
+pub const MIN_BYTES_PER_TIMEOUT: u64 = 64 << 10;
+
 /// How downloads behave.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpOptions {
@@ -34,7 +39,8 @@ pub struct HttpOptions {
     pub connections: usize,
     /// Connect timeout, and the longest a read may wait for data.
     pub timeout: Duration,
-    /// Consecutive failed attempts (without a byte of progress) before giving up.
+    /// Consecutive failed attempts (without [`MIN_BYTES_PER_TIMEOUT`] of progress) before
+    /// giving up.
     pub retries: u32,
     /// First back-off delay; it doubles on each further failure, up to 5 s.
     pub backoff: Duration,
@@ -346,11 +352,63 @@ pub fn describe_error(error: &reqwest::Error, url: Option<&Url>) -> String {
     }
 }
 
+/// A response body held to a minimum pace: fewer than [`MIN_BYTES_PER_TIMEOUT`] bytes within
+/// one timeout is an error, like a stall, so the download resumes on a new connection (and,
+/// after the retries, fails) instead of crawling on.
+struct Paced<R> {
+    inner: R,
+    window: Duration,
+    window_start: Instant,
+    window_bytes: u64,
+}
+
+impl<R: Read> Paced<R> {
+    fn new(inner: R, window: Duration) -> Paced<R> {
+        Paced {
+            inner,
+            window,
+            window_start: Instant::now(),
+            window_bytes: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for Paced<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        self.window_bytes += n as u64;
+        let elapsed = self.window_start.elapsed();
+        if elapsed >= self.window {
+            if self.window_bytes < MIN_BYTES_PER_TIMEOUT {
+                // The bytes of this read are dropped with the connection and asked for again.
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!(
+                        "the server sent only {} bytes in {:.1} s (a connection must bring \
+                         {} KiB per --timeout)",
+                        self.window_bytes,
+                        elapsed.as_secs_f64(),
+                        MIN_BYTES_PER_TIMEOUT >> 10
+                    ),
+                ));
+            }
+            self.window_start = Instant::now();
+            self.window_bytes = 0;
+        }
+        Ok(n)
+    }
+}
+
 /// One response streamed, resumed with a Range request after a broken connection.
 struct HttpReader {
     http: HttpClient,
     url: Url,
-    response: Option<Response>,
+    response: Option<Paced<Response>>,
+    /// Bytes read since the last failure: enough of them prove the connection healthy.
+    progress: u64,
     position: u64,
     total: Option<u64>,
     etag: Option<String>,
@@ -368,10 +426,12 @@ impl HttpReader {
         total: Option<u64>,
         etag: Option<String>,
     ) -> HttpReader {
+        let window = http.options.timeout;
         HttpReader {
             http,
             url,
-            response,
+            response: response.map(|r| Paced::new(r, window)),
+            progress: 0,
             position,
             total,
             etag,
@@ -392,6 +452,7 @@ impl HttpReader {
     /// Count a failure, and wait before the next attempt; an error when attempts run out.
     fn failed(&mut self, why: &str) -> io::Result<()> {
         self.failures += 1;
+        self.progress = 0;
         if self.failures > self.http.options.retries {
             return Err(self.give_up(why));
         }
@@ -424,7 +485,7 @@ impl HttpReader {
                         Some((start, _, _)) if start == self.position => {}
                         _ => return Err(self.give_up("the server resumed at the wrong byte")),
                     }
-                    self.response = Some(response);
+                    self.response = Some(Paced::new(response, self.http.options.timeout));
                     return Ok(());
                 }
                 StatusCode::PRECONDITION_FAILED => {
@@ -447,7 +508,7 @@ impl HttpReader {
                             "the blob changed during the download (its ETag no longer matches); run again to read the new version",
                         ));
                     }
-                    let mut response = response;
+                    let mut response = Paced::new(response, self.http.options.timeout);
                     let skipped =
                         io::copy(&mut (&mut response).take(self.position), &mut io::sink());
                     match skipped {
@@ -505,7 +566,10 @@ impl Read for HttpReader {
                 }
                 Ok(n) => {
                     self.position += n as u64;
-                    self.failures = 0;
+                    self.progress += n as u64;
+                    if self.progress >= MIN_BYTES_PER_TIMEOUT {
+                        self.failures = 0;
+                    }
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -657,8 +721,10 @@ fn fetch_range(
                 match content_range(response.headers()) {
                     Some((s, _, _)) if s == from => {
                         let before = data.len();
-                        let read = response.take(end - from).read_to_end(&mut data);
-                        if data.len() > before {
+                        let read = Paced::new(response, http.options.timeout)
+                            .take(end - from)
+                            .read_to_end(&mut data);
+                        if (data.len() - before) as u64 >= MIN_BYTES_PER_TIMEOUT {
                             failures = 0;
                         }
                         match read {

@@ -43,32 +43,35 @@ impl Prefetch {
                             Err(_) => return, // the reader went away
                         }
                     };
+                    // One read per block: a full block, or what the source has at once. A
+                    // short read from a pipe or socket means the writer is behind (a live
+                    // capture), and what arrived should be analysed now, not when a whole
+                    // block has trickled in; regular files only read short at their end.
                     let mut filled = 0;
-                    // Fill the block (pipes and sockets hand out a little at a time).
                     let result = loop {
-                        match inner.read(&mut block[filled..]) {
-                            Ok(0) => break Ok(()),
+                        match inner.read(&mut block) {
+                            Ok(0) => break Ok(true),
                             Ok(n) => {
-                                filled += n;
-                                if filled == block.len() {
-                                    break Ok(());
-                                }
+                                filled = n;
+                                break Ok(false);
                             }
                             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                             Err(e) => break Err(e),
                         }
                     };
-                    let end = filled < BLOCK;
                     if filled > 0 && block_tx.send(Ok((block, filled))).is_err() {
                         return;
                     }
-                    if let Err(e) = result {
-                        let _ = block_tx.send(Err(e));
-                        return;
-                    }
-                    if end {
-                        let _ = block_tx.send(Ok((Vec::new(), 0)));
-                        return;
+                    match result {
+                        Ok(false) => {}
+                        Ok(true) => {
+                            let _ = block_tx.send(Ok((Vec::new(), 0)));
+                            return;
+                        }
+                        Err(e) => {
+                            let _ = block_tx.send(Err(e));
+                            return;
+                        }
                     }
                 }
             });

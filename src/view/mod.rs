@@ -44,6 +44,12 @@ pub struct Summary {
     /// Packets captured shorter than they were on the wire (snaplen).
     pub truncated_packets: u64,
     pub cut_short: bool,
+    /// Reading stopped early on request (Ctrl-C): the results cover what was read before.
+    pub interrupted: bool,
+    /// Flows ended early to stay within the flow limit (`--max-flows`).
+    pub evicted_flows: u64,
+    /// Most flows held in memory at once.
+    pub peak_active_flows: u64,
     pub warnings: Vec<String>,
     /// The filter applied (options and `--filter` together), or null.
     pub filter: Option<String>,
@@ -206,6 +212,9 @@ impl Summary {
             undecoded_packets: stats.undecoded_packets,
             truncated_packets: stats.truncated_packets,
             cut_short: stats.cut_short(),
+            interrupted: stats.interrupted.is_some(),
+            evicted_flows: stats.evicted_flows,
+            peak_active_flows: stats.peak_active_flows,
             warnings,
             filter,
             selected_flows: totals.selected_flows,

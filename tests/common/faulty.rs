@@ -24,6 +24,9 @@ pub struct Script {
     pub overstate_length: usize,
     /// After this many requests, serve a different file (new body and ETag).
     pub replace_after: Option<(usize, Vec<u8>, String)>,
+    /// Slow-loris: send this many bytes, then pause this long, again and again, on this many
+    /// first responses (each pause shorter than the client's timeout).
+    pub trickle: Option<(usize, Duration, usize)>,
 }
 
 #[derive(Debug, Default)]
@@ -86,7 +89,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
             if_match = Some(line[9..].trim().to_string());
         }
     }
-    let (body, etag, cut, fail, stall, ignore_ranges, overstate) = {
+    let (body, etag, cut, fail, stall, ignore_ranges, overstate, trickle) = {
         let mut s = state.lock().unwrap();
         s.requests.push(range.clone().unwrap_or_else(|| "-".into()));
         let n = s.requests.len();
@@ -108,6 +111,13 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
             None
         };
         let stall = s.script.stall.take();
+        let trickle = match s.script.trickle.as_mut() {
+            Some((bytes, pause, responses)) if *responses > 0 => {
+                *responses -= 1;
+                Some((*bytes, *pause))
+            }
+            _ => None,
+        };
         (
             s.script.body.clone(),
             s.script.etag.clone(),
@@ -116,6 +126,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
             stall,
             s.script.ignore_ranges,
             s.script.overstate_length,
+            trickle,
         )
     };
     let mut out = stream;
@@ -138,11 +149,6 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         Some(r) => {
             let (s, e) = r.split_once('-').unwrap();
             let start: usize = s.parse().unwrap();
-            let end: usize = if e.is_empty() {
-                total - 1
-            } else {
-                e.parse::<usize>().unwrap().min(total - 1)
-            };
             if start >= total {
                 let _ = write!(
                     out,
@@ -150,6 +156,11 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
                 );
                 return;
             }
+            let end: usize = if e.is_empty() {
+                total - 1
+            } else {
+                e.parse::<usize>().unwrap().min(total - 1)
+            };
             ("206 Partial Content", start, end + 1)
         }
         None => ("200 OK", 0, total),
@@ -178,6 +189,15 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         let _ = out.flush();
         std::thread::sleep(pause);
         part = &part[first..];
+    }
+    if let Some((bytes, pause)) = trickle {
+        for piece in part.chunks(bytes.max(1)) {
+            if out.write_all(piece).and_then(|()| out.flush()).is_err() {
+                return;
+            }
+            std::thread::sleep(pause);
+        }
+        part = &[];
     }
     let _ = out.write_all(part);
     let _ = out.flush();

@@ -100,3 +100,37 @@ pub fn flows_json(file: &Path, extra: &[&str]) -> serde_json::Value {
 pub fn file_name(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
 }
+
+/// A classic pcap of one-packet UDP flows, one a second, for ever: its flows can only reach
+/// the output by ending (after the 60 s UDP idle timeout), never by the capture ending.
+pub fn endless_capture(mut to: impl std::io::Write) {
+    let mut header = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
+    header.extend_from_slice(&2u16.to_le_bytes());
+    header.extend_from_slice(&4u16.to_le_bytes());
+    for word in [0u32, 0, 65535, 1] {
+        header.extend_from_slice(&word.to_le_bytes());
+    }
+    if to.write_all(&header).is_err() {
+        return;
+    }
+    for i in 0u32.. {
+        let mut frame = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+        let ip_len = 20u16 + 8 + 4;
+        frame.extend_from_slice(&[0x45, 0]);
+        frame.extend_from_slice(&ip_len.to_be_bytes());
+        frame.extend_from_slice(&[0, 0, 0, 0, 64, 17, 0, 0]);
+        frame.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
+        frame.extend_from_slice(&(1024 + (i % 60000) as u16).to_be_bytes());
+        frame.extend_from_slice(&53u16.to_be_bytes());
+        frame.extend_from_slice(&(8u16 + 4).to_be_bytes());
+        frame.extend_from_slice(&[0, 0, b'p', b'i', b'n', b'g']);
+        let mut record = Vec::new();
+        for word in [1_700_000_000 + i, 0, frame.len() as u32, frame.len() as u32] {
+            record.extend_from_slice(&word.to_le_bytes());
+        }
+        record.extend_from_slice(&frame);
+        if to.write_all(&record).is_err() {
+            return;
+        }
+    }
+}

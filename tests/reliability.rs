@@ -1,0 +1,481 @@
+//! Hostile and huge input, and being stopped: ca-cli keeps its memory bounded where a capture
+//! is built to exhaust it, stops promptly on Ctrl-C with what it read, and treats every crasher
+//! the fuzzers ever found as an ordinary damaged capture.
+
+mod common;
+
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ca_cli::source::{Inputs, OpenedInput};
+use ca_cli::{AnalysisConfig, analyze};
+use common::ca_cli;
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------------------------
+// Building captures
+
+fn pcap_header(linktype: u32) -> Vec<u8> {
+    let mut out = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    for word in [0u32, 0, 262_144, linktype] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    out
+}
+
+fn pcap_record(out: &mut Vec<u8>, seconds: u32, micros: u32, frame: &[u8]) {
+    for word in [seconds, micros, frame.len() as u32, frame.len() as u32] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    out.extend_from_slice(frame);
+}
+
+/// An IPv4 packet (no Ethernet header; link type 228) with the given protocol and payload.
+fn ipv4(src: [u8; 4], dst: [u8; 4], proto: u8, id: u16, fragment: u16, payload: &[u8]) -> Vec<u8> {
+    let mut packet = vec![0x45, 0];
+    packet.extend_from_slice(&(20 + payload.len() as u16).to_be_bytes());
+    packet.extend_from_slice(&id.to_be_bytes());
+    packet.extend_from_slice(&fragment.to_be_bytes());
+    packet.extend_from_slice(&[64, proto, 0, 0]);
+    packet.extend_from_slice(&src);
+    packet.extend_from_slice(&dst);
+    packet.extend_from_slice(payload);
+    packet
+}
+
+fn udp(src_port: u16, dst_port: u16, data: &[u8]) -> Vec<u8> {
+    let mut out = src_port.to_be_bytes().to_vec();
+    out.extend_from_slice(&dst_port.to_be_bytes());
+    out.extend_from_slice(&(8 + data.len() as u16).to_be_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(data);
+    out
+}
+
+/// `count` one-packet UDP flows, all within one second, so none can idle out.
+fn one_packet_flows(count: u32) -> Vec<u8> {
+    let mut out = pcap_header(228);
+    for i in 0..count {
+        let src = [10, (i >> 16) as u8, (i >> 8) as u8, i as u8];
+        let packet = ipv4(src, [10, 255, 0, 1], 17, 0, 0, &udp(40000, 53, b"q"));
+        pcap_record(&mut out, 1_700_000_000, i % 1_000_000, &packet);
+    }
+    out
+}
+
+fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new().suffix(".pcap").tempfile().unwrap();
+    file.write_all(bytes).unwrap();
+    file
+}
+
+fn json_of(args: &[&str], file: &Path) -> (Value, String) {
+    let output = ca_cli()
+        .args(args)
+        .arg(file)
+        .args(["--json", "--no-geoip"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    (serde_json::from_slice(&output.stdout).unwrap(), stderr)
+}
+
+fn analyze_bytes(bytes: &[u8]) -> Result<ca_cli::Analysis, ca_cli::AnalysisError> {
+    analyze(
+        Inputs::from_opened(vec![OpenedInput::from_reader(
+            "built",
+            Box::new(Cursor::new(bytes.to_vec())),
+        )]),
+        &AnalysisConfig::default(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource limits
+
+#[test]
+fn max_flows_bounds_the_table_and_keeps_every_record() {
+    let capture = write_temp(&one_packet_flows(20_000));
+    let (unlimited, quiet) = json_of(&["flows"], capture.path());
+    assert_eq!(unlimited["summary"]["peak_active_flows"], 20_000);
+    assert_eq!(unlimited["summary"]["evicted_flows"], 0);
+    assert!(!quiet.contains("max-flows"), "{quiet}");
+
+    let (limited, stderr) = json_of(&["flows", "--max-flows", "1000"], capture.path());
+    let summary = &limited["summary"];
+    assert!(summary["peak_active_flows"].as_u64().unwrap() <= 1000);
+    assert!(summary["evicted_flows"].as_u64().unwrap() >= 19_000);
+    assert!(
+        stderr.contains("flows were ended before their idle timeout")
+            && stderr.contains("1000 live flows (--max-flows)"),
+        "{stderr}"
+    );
+    // One-packet flows cannot be split, so ending them early changes no record.
+    assert_eq!(limited["flows"], unlimited["flows"]);
+    assert_eq!(summary["packets"], unlimited["summary"]["packets"]);
+
+    // Views that aggregate see the same totals.
+    let (stats, _) = json_of(&["stats", "--max-flows", "1000"], capture.path());
+    let (stats_unlimited, _) = json_of(&["stats"], capture.path());
+    assert_eq!(stats["protocols"], stats_unlimited["protocols"]);
+}
+
+#[test]
+fn max_flows_splits_a_long_flow_only_when_it_is_the_idlest() {
+    // A busy flow on port 7 interleaved with 5,000 one-packet flows: the busy one is never the
+    // idlest, so it stays one record whatever the limit.
+    let mut out = pcap_header(228);
+    for i in 0..5000u32 {
+        let src = [10, 1, (i >> 8) as u8, i as u8];
+        let one = ipv4(src, [10, 255, 0, 1], 17, 0, 0, &udp(40000, 53, b"q"));
+        pcap_record(&mut out, 1_700_000_000, i * 100, &one);
+        let busy = ipv4(
+            [10, 2, 0, 1],
+            [10, 255, 0, 2],
+            17,
+            0,
+            0,
+            &udp(7, 7, b"busy"),
+        );
+        pcap_record(&mut out, 1_700_000_000, i * 100 + 50, &busy);
+    }
+    let capture = write_temp(&out);
+    let (doc, _) = json_of(&["flows", "--max-flows", "64"], capture.path());
+    let busy: Vec<&Value> = doc["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["src_port"] == 7)
+        .collect();
+    assert_eq!(busy.len(), 1);
+    assert_eq!(busy[0]["packets_sent"], 5000);
+    assert_eq!(doc["flows"].as_array().unwrap().len(), 5001);
+}
+
+#[test]
+fn a_record_claiming_four_gigabytes_is_a_flagged_cut_not_an_allocation() {
+    let mut bytes = one_packet_flows(3);
+    let at = bytes.len();
+    pcap_record(&mut bytes, 1_700_000_001, 0, &[0; 64]);
+    // caplen and len of the fourth record: 2^32 - 1.
+    bytes[at + 8..at + 16].copy_from_slice(&[0xff; 8]);
+    let analysis = analyze_bytes(&bytes).unwrap();
+    assert_eq!(analysis.stats.packets, 3);
+    assert!(analysis.stats.cut_short());
+    let why = analysis.stats.inputs[0].cut_short.as_deref().unwrap();
+    assert!(why.contains(&at.to_string()), "names the offset: {why}");
+}
+
+/// pcapng blocks whose length fields could make a reader stand still or go backwards.
+#[test]
+fn pcapng_block_lengths_that_would_loop_end_the_read() {
+    fn block(kind: u32, body: &[u8], length: Option<u32>) -> Vec<u8> {
+        let total = length.unwrap_or(12 + body.len() as u32);
+        let mut out = kind.to_le_bytes().to_vec();
+        out.extend_from_slice(&total.to_le_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(&total.to_le_bytes());
+        out
+    }
+    let mut section = vec![0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0];
+    section.extend_from_slice(&u64::MAX.to_le_bytes());
+    let interface = [1u8, 0, 0, 0, 0, 0, 4, 0];
+    let packet = ipv4([10, 0, 0, 1], [10, 0, 0, 2], 17, 0, 0, &udp(1, 2, b"x"));
+    let mut epb = vec![0u8; 20];
+    epb[12..16].copy_from_slice(&(packet.len() as u32).to_le_bytes());
+    epb[16..20].copy_from_slice(&(packet.len() as u32).to_le_bytes());
+    epb.extend_from_slice(&packet);
+    while !epb.len().is_multiple_of(4) {
+        epb.push(0);
+    }
+    let good = [
+        block(0x0a0d_0d0a, &section, None),
+        block(1, &interface, None),
+        block(6, &epb, None),
+    ]
+    .concat();
+    for (what, length) in [
+        ("zero", 0u32),
+        ("shorter than a block header", 8),
+        ("not a multiple of four", 27),
+        ("4 GiB", u32::MAX),
+        ("back to itself", 12),
+    ] {
+        let mut bytes = good.clone();
+        bytes.extend_from_slice(&block(6, &epb, Some(length)));
+        bytes.extend_from_slice(&block(6, &epb, None));
+        let started = Instant::now();
+        match analyze_bytes(&bytes) {
+            Ok(analysis) => {
+                // The packet before the bad block counts; the read stops there, flagged.
+                assert_eq!(analysis.stats.packets, 1, "{what}");
+                let why = analysis.stats.inputs[0].cut_short.as_deref();
+                assert!(
+                    why.is_some_and(|w| w.contains("offset 112")),
+                    "{what}: {why:?}"
+                );
+            }
+            Err(e) => panic!("{what}: the packet before the bad block is lost: {e}"),
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{what}: no hang"
+        );
+    }
+}
+
+#[test]
+fn endless_ipv6_extension_headers_are_malformed_not_followed() {
+    // 8,000 destination-options headers (8 bytes each) before a UDP header: 64 KB of chain.
+    let chain_len = 8000;
+    let mut payload = Vec::new();
+    for i in 0..chain_len {
+        let next = if i + 1 == chain_len { 17 } else { 60 };
+        payload.extend_from_slice(&[next, 0, 1, 4, 0, 0, 0, 0]);
+    }
+    payload.extend_from_slice(&udp(1, 2, b"deep"));
+    let mut packet = vec![0x60, 0, 0, 0];
+    packet.extend_from_slice(&((payload.len() % 65536) as u16).to_be_bytes());
+    packet.extend_from_slice(&[60, 64]);
+    packet.extend_from_slice(&[0xfd; 16]);
+    packet.extend_from_slice(&[0xfe; 16]);
+    packet.extend_from_slice(&payload);
+    let mut bytes = pcap_header(229);
+    for i in 0..50 {
+        pcap_record(&mut bytes, 1_700_000_000 + i, 0, &packet);
+    }
+    let analysis = analyze_bytes(&bytes).unwrap();
+    let stats = &analysis.stats;
+    assert_eq!(stats.packets, 50);
+    assert_eq!(
+        stats.ip_packets + stats.undecoded_packets,
+        50,
+        "every packet is accounted for"
+    );
+    assert_eq!(
+        stats.malformed_packets(),
+        50,
+        "each one is reported as damaged"
+    );
+}
+
+#[test]
+fn fragments_that_never_complete_stay_bounded_and_counted() {
+    // 200,000 later fragments (offset 8, more-fragments set) of distinct datagrams, whose
+    // first fragments never come, plus overlapping first fragments of one datagram.
+    let mut bytes = pcap_header(228);
+    let n = 200_000u32;
+    for i in 0..n {
+        let id = (i % 65_536) as u16;
+        let src = [10, 3, (i >> 16) as u8, (i >> 8) as u8];
+        let packet = ipv4(src, [10, 0, 0, 9], 17, id, 0x2000 | 1, &[0; 16]);
+        pcap_record(&mut bytes, 1_700_000_000 + i / 1000, i % 1000, &packet);
+    }
+    for i in 0..1000u32 {
+        let packet = ipv4(
+            [10, 4, 0, 1],
+            [10, 0, 0, 9],
+            17,
+            77,
+            0x2000,
+            &udp(5000, 6000, &[0; 24]),
+        );
+        pcap_record(&mut bytes, 1_700_000_300, i, &packet);
+    }
+    let capture = write_temp(&bytes);
+    let (doc, _) = json_of(&["flows"], capture.path());
+    let summary = &doc["summary"];
+    assert_eq!(summary["packets"], n + 1000);
+    assert_eq!(summary["ip_packets"], n + 1000);
+    let in_flows: u64 = doc["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["packets_sent"].as_u64().unwrap() + f["packets_received"].as_u64().unwrap())
+        .sum();
+    assert_eq!(in_flows, u64::from(n + 1000), "no fragment is lost");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ctrl-C
+
+fn spawn_on_stdin(args: &[&str]) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("ca-cli"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn ctrl_c(child: &Child) {
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: sending SIGINT to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+}
+
+/// Wait for the child to exit (it must, promptly) and collect its output.
+fn wait_promptly(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
+    let deadline = Instant::now() + limit;
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ca-cli did not stop within {limit:?} of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code(), reader.join().unwrap(), stderr)
+}
+
+#[test]
+fn ctrl_c_reports_what_was_read_and_exits_130() {
+    for threads in ["1", "2"] {
+        let mut child =
+            spawn_on_stdin(&["flows", "-", "--json", "--no-geoip", "--threads", threads]);
+        let stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || common::endless_capture(stdin));
+        std::thread::sleep(Duration::from_millis(1500));
+        ctrl_c(&child);
+        let (code, stdout, stderr) = wait_promptly(child, Duration::from_secs(20));
+        writer.join().unwrap();
+        assert_eq!(code, Some(130), "threads {threads}: {stderr}");
+        let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!("threads {threads}: the report is whole JSON ({e}): {stderr}")
+        });
+        let summary = &doc["summary"];
+        assert_eq!(summary["interrupted"], true);
+        assert_eq!(summary["cut_short"], false, "stopping is not damage");
+        let packets = summary["packets"].as_u64().unwrap();
+        assert!(packets > 0, "what was read is reported");
+        assert_eq!(doc["flows"].as_array().unwrap().len() as u64, packets);
+        assert!(
+            stderr.contains("interrupted at offset")
+                && stderr.contains(&format!("after {packets} packets")),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_on_an_idle_pipe_leaves_at_once_without_a_half_written_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    for threads in ["1", "2"] {
+        // Streamed NDJSON: the file is being written while the capture is read.
+        let mut child = spawn_on_stdin(&[
+            "flows",
+            "-",
+            "--format",
+            "ndjson",
+            "--no-geoip",
+            "--threads",
+            threads,
+            "--output",
+            report.to_str().unwrap(),
+        ]);
+        // The header and one packet, then nothing: the writer keeps the pipe open.
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&one_packet_flows(1)).unwrap();
+        std::thread::sleep(Duration::from_millis(700));
+        ctrl_c(&child);
+        let (code, _, stderr) = wait_promptly(child, Duration::from_secs(10));
+        drop(stdin);
+        assert_eq!(code, Some(130), "{stderr}");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(
+            left.is_empty(),
+            "threads {threads}: files left behind: {left:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fuzz crashers
+
+/// Every input that once crashed, hung or blew up a fuzz target (`fixtures/fuzz/TARGET/`) now
+/// runs to a result or a clean error, through the target's own entry point.
+#[test]
+fn every_fuzz_crasher_is_harmless_now() {
+    let root = common::fixture("fuzz");
+    let mut checked = 0;
+    for target in [
+        "capture_decoder",
+        "pipeline",
+        "packet_dissector",
+        "filter_parser",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            let started = Instant::now();
+            match target {
+                "capture_decoder" => {
+                    let _ = ca_cli::capture::decode(&data[..], |_| {});
+                }
+                "packet_dissector" => {
+                    if data.len() >= 2 {
+                        for linktype in [data[1] as u32, 1, 0, 101, 228, 229, 113, 276] {
+                            let _ =
+                                ca_cli::dissect::dissect(linktype, &data[2..], data.len() as u32);
+                        }
+                    }
+                }
+                "filter_parser" => {
+                    let _ = ca_cli::filter::parse(&String::from_utf8_lossy(&data));
+                }
+                _ => {
+                    let _ = analyze_bytes(&data);
+                    let file = write_temp(&data);
+                    for view in ["flows", "stats", "protocols", "geo"] {
+                        let output = ca_cli()
+                            .arg(view)
+                            .arg(file.path())
+                            .arg("--json")
+                            .output()
+                            .unwrap();
+                        let stderr = String::from_utf8_lossy(&output.stderr);
+                        assert!(
+                            matches!(output.status.code(), Some(0 | 1)),
+                            "{}: {view}: {stderr}",
+                            path.display()
+                        );
+                        assert!(!stderr.contains("panicked"), "{}: {stderr}", path.display());
+                    }
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{} is slow again",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    eprintln!("{checked} fuzz crashers checked");
+}
