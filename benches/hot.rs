@@ -85,7 +85,7 @@ fn hot(c: &mut Criterion) {
         b.iter(|| {
             let mut table = FlowTable::new(IdleTimeouts::zeek_defaults());
             for (key, side, contribution) in &observations {
-                table.add(*key, *side, contribution);
+                table.add(*key, *side, contribution, &[], 0);
             }
             table.into_flows().len()
         })

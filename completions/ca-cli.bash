@@ -19,6 +19,9 @@ _ca__cli() {
             ca__cli,completions)
                 cmd="ca__cli__subcmd__completions"
                 ;;
+            ca__cli,dns)
+                cmd="ca__cli__subcmd__dns"
+                ;;
             ca__cli,flows)
                 cmd="ca__cli__subcmd__flows"
                 ;;
@@ -58,6 +61,9 @@ _ca__cli() {
             ca__cli__subcmd__help,completions)
                 cmd="ca__cli__subcmd__help__subcmd__completions"
                 ;;
+            ca__cli__subcmd__help,dns)
+                cmd="ca__cli__subcmd__help__subcmd__dns"
+                ;;
             ca__cli__subcmd__help,flows)
                 cmd="ca__cli__subcmd__help__subcmd__flows"
                 ;;
@@ -89,7 +95,7 @@ _ca__cli() {
 
     case "${cmd}" in
         ca__cli)
-            opts="-h -V --help --version flows protocols stats geo geoip completions help"
+            opts="-h -V --help --version flows protocols stats geo dns geoip completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -116,8 +122,8 @@ _ca__cli() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ca__cli__subcmd__flows)
-            opts="-s -n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --help --version"
+        ca__cli__subcmd__dns)
+            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,6 +178,140 @@ _ca__cli() {
                     return 0
                     ;;
                 --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --src)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --country)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --src-country)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dst-country)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ca__cli__subcmd__flows)
+            opts="-s -n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backoff-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-flows)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --geoip-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --asn-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -259,7 +399,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__geo)
-            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
+            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +454,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -531,7 +675,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__help)
-            opts="flows protocols stats geo geoip completions help"
+            opts="flows protocols stats geo dns geoip completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,6 +689,20 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ca__cli__subcmd__help__subcmd__dns)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -671,7 +829,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__protocols)
-            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
+            opts="-f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,6 +884,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -797,7 +959,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__stats)
-            opts="-n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --geoip-db --asn-db --no-geoip --proto --service --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --top --format --json --output --quiet --help --version"
+            opts="-n -f -o -q -h -V --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --top --format --json --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +1014,10 @@ _ca__cli() {
                     return 0
                     ;;
                 --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,6 +30,7 @@ complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "flows" -d 'List bidir
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "protocols" -d 'Protocol overview: traffic by transport protocol, by service and by country'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "stats" -d 'Statistics: top sources and destinations, services, countries, flow durations'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "geo" -d 'Geomap: traffic per country; with --country CC, that country\'s addresses and services'
+complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "dns" -d 'DNS: the names asked about, how often, the answers and response codes, who asked'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "geoip" -d 'GeoIP databases: what they are (info) and what they say about addresses (lookup)'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c ca-cli -n "__fish_ca_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -45,7 +46,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l max-flows -d 'Mo
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l service -d 'Services: dns, https, ssh, ... (port-based names)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l host -d 'Address or CIDR network at either end' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l dst -d 'Address or CIDR network of the destination (responder)' -r
@@ -68,6 +70,7 @@ ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
@@ -85,7 +88,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l max-flows -d
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l service -d 'Services: dns, https, ssh, ... (port-based names)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l host -d 'Address or CIDR network at either end' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l dst -d 'Address or CIDR network of the destination (responder)' -r
@@ -103,6 +107,7 @@ ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
@@ -120,7 +125,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l max-flows -d 'Mo
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l service -d 'Services: dns, https, ssh, ... (port-based names)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l host -d 'Address or CIDR network at either end' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l dst -d 'Address or CIDR network of the destination (responder)' -r
@@ -139,6 +145,7 @@ ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
@@ -156,7 +163,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l max-flows -d 'Most
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l service -d 'Services: dns, https, ssh, ... (port-based names)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l host -d 'Address or CIDR network at either end' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l dst -d 'Address or CIDR network of the destination (responder)' -r
@@ -174,11 +182,49 @@ ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s V -l version -d 'Print version'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l connections -d 'Parallel ranged requests for a blob over 8 MiB when one connection brings less than 200 MB/s; 1 always streams a single response' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l threads -d 'Threads: 2 reads ahead on a second thread while the first analyses; 1 does all on one (less CPU, a little slower). Results are identical [default: 2 where the machine has two cores]' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l host -d 'Address or CIDR network at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l src -d 'Address or CIDR network of the source (initiator)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l dst -d 'Address or CIDR network of the destination (responder)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l port -d 'Port at either end' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l src-country -d 'Country of the source' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l dst-country -d 'Country of the destination' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l until -d 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture\'s start' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l min-bytes -d 'Flows of at least N bytes (both ways; k, M, G allowed)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l filter -d 'A filter expression (see below)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'"
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l json -d 'Shorthand for --format json'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s V -l version -d 'Print version'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -s h -l help -d 'Print help'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -s V -l version -d 'Print version'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -f -a "info" -d 'Show the GeoIP databases in use: source, type, build date, licence'
@@ -213,12 +259,13 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_sub
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "flows" -d 'List bidirectional flows: who talked to whom, how much, how long, TCP state, countries'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "protocols" -d 'Protocol overview: traffic by transport protocol, by service and by country'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "stats" -d 'Statistics: top sources and destinations, services, countries, flow durations'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "geo" -d 'Geomap: traffic per country; with --country CC, that country\'s addresses and services'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "geoip" -d 'GeoIP databases: what they are (info) and what they say about addresses (lookup)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo geoip completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo dns geoip completions help" -f -a "flows" -d 'List bidirectional flows: who talked to whom, how much, how long, TCP state, countries'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo dns geoip completions help" -f -a "protocols" -d 'Protocol overview: traffic by transport protocol, by service and by country'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo dns geoip completions help" -f -a "stats" -d 'Statistics: top sources and destinations, services, countries, flow durations'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo dns geoip completions help" -f -a "geo" -d 'Geomap: traffic per country; with --country CC, that country\'s addresses and services'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo dns geoip completions help" -f -a "dns" -d 'DNS: the names asked about, how often, the answers and response codes, who asked'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo dns geoip completions help" -f -a "geoip" -d 'GeoIP databases: what they are (info) and what they say about addresses (lookup)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo dns geoip completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and not __fish_seen_subcommand_from flows protocols stats geo dns geoip completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and __fish_seen_subcommand_from geoip" -f -a "info" -d 'Show the GeoIP databases in use: source, type, build date, licence'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand help; and __fish_seen_subcommand_from geoip" -f -a "lookup" -d 'Look addresses up: country, special-range label, city and AS where the databases have them'

@@ -16,6 +16,7 @@ Examples:
   ca-cli flows a.pcap b.pcapng --format json       several files as one capture, one JSON document
   ca-cli flows capture.cap --format ndjson | jq 'select(.bytes_sent > 1000000)'
   ca-cli protocols capture.pcap                    traffic by protocol, service and country
+  ca-cli dns capture.pcap                          names queried, answers, who asked
   ca-cli stats capture.pcap --top 20               top talkers, services, countries, durations
   ca-cli geo capture.pcap                          traffic per country, with bars
   ca-cli geo capture.pcap --country DE             one country's addresses and services
@@ -34,7 +35,8 @@ Select flows with an expression, combined (and) with the other filter options:
   [src|dst] country CC        ISO 3166 alpha-2, any case
   [src|dst] label NAME        private, loopback, link-local, cgnat, multicast, azure-wireserver,
                               azure-imds, ... or public (no label)
-  service NAME                dns, https, ssh, tcp/8443, ...
+  service NAME                tls, http, dns, ssh, https, tcp/8443, ...
+  name GLOB                   server name: login.example.com, *.example.com
   state NAME                  TCP state: S0, S1, SF, REJ, RSTO, ...
   bytes|packets|payload CMP N[k|M|G|KiB|MiB|GiB]
   duration CMP N[ms|s|m|h]
@@ -67,6 +69,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Geomap: traffic per country; with --country CC, that country's addresses and services
     Geo(GeoViewArgs),
+    /// DNS: the names asked about, how often, the answers and response codes, who asked
+    Dns(ProtocolsArgs),
     /// GeoIP databases: what they are (info) and what they say about addresses (lookup)
     Geoip {
         #[command(subcommand)]
@@ -222,6 +226,10 @@ pub struct AnalysisArgs {
     /// memory. 0: no limit
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub max_flows: usize,
+
+    /// Do not read payloads: services are guessed from ports, and no server names are found
+    #[arg(long)]
+    pub no_identify: bool,
 }
 
 #[derive(Debug, Args)]
@@ -280,9 +288,14 @@ pub struct FilterArgs {
     #[arg(long, value_name = "PROTO", value_delimiter = ',', value_parser = parse_proto)]
     pub proto: Vec<String>,
 
-    /// Services: dns, https, ssh, ... (port-based names)
+    /// Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the
+    /// port's name (https, tcp/8443, ...)
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub service: Vec<String>,
+
+    /// Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as '*.example.com'
+    #[arg(long, value_name = "GLOB", value_delimiter = ',')]
+    pub name: Vec<String>,
 
     /// Address or CIDR network at either end
     #[arg(long, value_name = "IP|CIDR", value_delimiter = ',')]

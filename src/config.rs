@@ -13,6 +13,8 @@ pub struct AnalysisConfig {
     pub max_flows: Option<usize>,
     /// Raised from outside (a Ctrl-C handler) to stop reading and report what was read.
     pub interrupt: Interrupt,
+    /// Leave payloads unread: services are the ports' guesses, no server names.
+    pub no_identify: bool,
 }
 
 /// Order of the flow list.

@@ -18,6 +18,7 @@ pub mod dissect;
 pub mod enrich;
 pub mod filter;
 pub mod flow;
+pub mod identify;
 pub mod output;
 pub mod pipeline;
 pub mod source;

@@ -19,6 +19,7 @@ use ca_cli::flow::IdleTimeouts;
 use ca_cli::output::{self, Format, Report, text};
 use ca_cli::pipeline::{AnalysisError, CaptureStats, Interrupt};
 use ca_cli::source::{self, HttpOptions, InputSpec, Inputs, SourceOptions};
+use ca_cli::view::dns::DnsView;
 use ca_cli::view::flows::{FlowStream, FlowsView};
 use ca_cli::view::geo::GeoView;
 use ca_cli::view::lookup::{GeoInfoReport, LookupReport};
@@ -225,6 +226,18 @@ fn run(cli: Cli, interrupt: &Interrupt) -> Result<Exit> {
                 args.capture.analysis.strict,
             )
         }
+        Command::Dns(args) => {
+            let prepared = prepare(&args.capture, args.output.quiet, interrupt)?;
+            let (stats, scan) = prepared.scan(DnsView::default())?;
+            let summary = scan.summary(&stats);
+            let report = scan.view.finish(summary);
+            emit(
+                &report,
+                &report.summary,
+                &args.output,
+                args.capture.analysis.strict,
+            )
+        }
         Command::Geoip { command } => match command {
             GeoipCommand::Info { geo, output } => {
                 let geo = GeoIp::open(&geo_config(&geo))?;
@@ -320,6 +333,7 @@ fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Pre
             .map_or_else(IdleTimeouts::zeek_defaults, IdleTimeouts::uniform),
         max_flows: (args.analysis.max_flows > 0).then_some(args.analysis.max_flows),
         interrupt: interrupt.clone(),
+        no_identify: args.analysis.no_identify,
     };
     Ok(Prepared {
         inputs,
@@ -354,6 +368,7 @@ fn build_filter(args: &FilterArgs) -> Result<(Expr, Option<String>), UsageError>
     let parts: Vec<String> = [
         group(&args.proto, |p| format!("proto {p}")),
         group(&args.service, |s| format!("service {s}")),
+        group(&args.name, |n| format!("name {n}")),
         group(&args.host, |h| format!("host {h}")),
         group(&args.src, |h| format!("src host {h}")),
         group(&args.dst, |h| format!("dst host {h}")),

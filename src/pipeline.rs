@@ -273,9 +273,15 @@ impl<S: FlowSink> FlowBuilder<'_, S> {
             _ => None,
         };
         let contribution = Contribution::packet(ts, frame.orig_len, packet.payload_len, tcp_flags);
+        let (start, end) = packet.payload_at;
+        let payload = frame
+            .data
+            .get(start as usize..end as usize)
+            .unwrap_or_default();
         let Some(fragment) = packet.fragment else {
             let (key, side) = FlowKey::new(packet.src, packet.dst, packet.proto, packet.transport);
-            self.table.add(key, side, &contribution);
+            self.table
+                .add(key, side, &contribution, payload, packet.tcp_seq);
             return;
         };
         let verdict = self.defrag.on_fragment(
@@ -289,9 +295,11 @@ impl<S: FlowSink> FlowBuilder<'_, S> {
         );
         if let FragmentVerdict::Count { transport, held } = verdict {
             let (key, side) = FlowKey::new(packet.src, packet.dst, packet.proto, transport);
-            self.table.add(key, side, &contribution);
+            // A first fragment's payload is the datagram's start: enough to identify most.
+            self.table
+                .add(key, side, &contribution, payload, packet.tcp_seq);
             if let Some(held) = held {
-                self.table.add(key, side, &held);
+                self.table.add(key, side, &held, &[], 0);
             }
         }
         self.flush_orphans();
@@ -300,7 +308,7 @@ impl<S: FlowSink> FlowBuilder<'_, S> {
     fn flush_orphans(&mut self) {
         for orphan in self.orphans.drain(..) {
             let (key, side) = FlowKey::new(orphan.src, orphan.dst, orphan.proto, Transport::None);
-            self.table.add(key, side, &orphan.held);
+            self.table.add(key, side, &orphan.held, &[], 0);
         }
     }
 
@@ -385,7 +393,9 @@ pub fn analyze_into<S: FlowSink>(
             max_flows: config.max_flows,
             ..CaptureStats::default()
         },
-        table: FlowTable::new(config.idle_timeouts).with_max_flows(config.max_flows),
+        table: FlowTable::new(config.idle_timeouts)
+            .with_max_flows(config.max_flows)
+            .with_identification(!config.no_identify),
         defrag: Defragmenter::new(),
         orphans: Vec::new(),
         sink,

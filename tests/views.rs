@@ -275,6 +275,31 @@ fn filters_select_what_an_independent_predicate_selects() {
             Box::new(|f: &Value| f["service"] == "dns"),
         ),
         (
+            vec!["--service".into(), "tls".into()],
+            Box::new(|f: &Value| f["service"] == "tls" && f["service_source"] == "payload"),
+        ),
+        (
+            // A glob over server names, written independently: a suffix match here.
+            vec!["--name".into(), "*.ICLOUD.com".into()],
+            Box::new(|f: &Value| {
+                f["server_name"]
+                    .as_str()
+                    .is_some_and(|n| n.ends_with(".icloud.com"))
+            }),
+        ),
+        (
+            vec![
+                "--filter".into(),
+                "name gateway.icloud.com or name mesu.apple.com".into(),
+            ],
+            Box::new(|f: &Value| {
+                matches!(
+                    f["server_name"].as_str(),
+                    Some("gateway.icloud.com" | "mesu.apple.com")
+                )
+            }),
+        ),
+        (
             vec!["--min-bytes".into(), "1k".into()],
             Box::new(move |f: &Value| total(f) >= 1000),
         ),

@@ -70,11 +70,16 @@ pub(super) fn ipv4(frame: &[u8], offset: usize, wire_len: usize) -> Dissection {
         more,
     });
     let l4_len = ip_len - header_len;
+    let l4 = d.get(header_len..).unwrap_or_default();
     let (transport_id, payload_len, transport_anomaly) = if fragment_offset != 0 {
         (Transport::None, l4_len, None)
     } else {
-        let l4 = d.get(header_len..).unwrap_or_default();
         transport(proto, l4, l4_len, snapped)
+    };
+    let payload_at = if fragment_offset != 0 {
+        (0, 0)
+    } else {
+        payload_span(offset + header_len, l4, l4_len, payload_len)
     };
     Dissection::Ip(IpPacket {
         src,
@@ -82,6 +87,8 @@ pub(super) fn ipv4(frame: &[u8], offset: usize, wire_len: usize) -> Dissection {
         proto,
         transport: transport_id,
         payload_len: payload_len as u32,
+        payload_at,
+        tcp_seq: tcp_seq(proto, l4),
         fragment,
         anomaly: anomaly.or(transport_anomaly),
     })
@@ -136,6 +143,8 @@ pub(super) fn ipv6(frame: &[u8], offset: usize, wire_len: usize) -> Dissection {
                 proto: next_header,
                 transport: Transport::None,
                 payload_len: ip_len.saturating_sub(at) as u32,
+                payload_at: (0, 0),
+                tcp_seq: 0,
                 fragment,
                 anomaly: anomaly.or(malformed),
             });
@@ -157,6 +166,8 @@ pub(super) fn ipv6(frame: &[u8], offset: usize, wire_len: usize) -> Dissection {
                     proto: following,
                     transport: Transport::None,
                     payload_len: ip_len.saturating_sub(at + 8) as u32,
+                    payload_at: (0, 0),
+                    tcp_seq: 0,
                     fragment,
                     anomaly,
                 });
@@ -176,13 +187,43 @@ pub(super) fn ipv6(frame: &[u8], offset: usize, wire_len: usize) -> Dissection {
     let l4 = d.get(at..).unwrap_or_default();
     let (transport_id, payload_len, transport_anomaly) =
         transport(next_header, l4, l4_len, snapped);
+    let later_fragment = fragment.is_some_and(|f| !f.first);
     Dissection::Ip(IpPacket {
         src,
         dst,
         proto: next_header,
         transport: transport_id,
         payload_len: payload_len as u32,
+        payload_at: if later_fragment {
+            (0, 0)
+        } else {
+            payload_span(offset + at, l4, l4_len, payload_len)
+        },
+        tcp_seq: tcp_seq(next_header, l4),
         fragment,
         anomaly: anomaly.or(transport_anomaly),
     })
+}
+
+/// The captured transport payload's place in the frame: it ends where the transport data ends
+/// (`l4_len` on the wire, less if the capture was cut), and starts `l4_len - payload_len` bytes
+/// into the transport header.
+fn payload_span(l4_start: usize, l4: &[u8], l4_len: usize, payload_len: usize) -> (u32, u32) {
+    let header = l4_len.saturating_sub(payload_len);
+    let end = l4_len.min(l4.len());
+    if header >= end {
+        return (0, 0);
+    }
+    let (start, end) = (l4_start + header, l4_start + end);
+    match (u32::try_from(start), u32::try_from(end)) {
+        (Ok(start), Ok(end)) => (start, end),
+        _ => (0, 0),
+    }
+}
+
+fn tcp_seq(proto: u8, l4: &[u8]) -> u32 {
+    match (proto, l4.get(4..8)) {
+        (6, Some(b)) => u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        _ => 0,
+    }
 }

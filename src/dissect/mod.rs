@@ -35,6 +35,11 @@ pub struct IpPacket {
     /// Transport payload bytes on the wire (from the IP length fields, so snaplen does not
     /// shrink it).
     pub payload_len: u32,
+    /// Where the captured transport payload lies in the frame (`start..end`; empty when none
+    /// was captured, or for a fragment after the first).
+    pub payload_at: (u32, u32),
+    /// TCP sequence number (0 for other protocols).
+    pub tcp_seq: u32,
     pub fragment: Option<Fragment>,
     /// A header inconsistency that did not stop the packet being placed in a flow.
     pub anomaly: Option<Malformed>,

@@ -43,6 +43,8 @@ pub struct Tags {
     pub src: u32,
     pub dst: u32,
     pub service: u32,
+    /// The service was identified from the payload, not guessed from a port.
+    pub identified: bool,
 }
 
 /// Addresses whose answers are remembered before the memory is given back: enough for every
@@ -59,6 +61,8 @@ pub struct Enricher {
     infos: Vec<AddressInfo>,
     by_info: FxHashMap<AddressInfo, u32>,
     services: Vec<Cow<'static, str>>,
+    /// Each service's name as a port's guess: `https (port)`.
+    guessed: Vec<String>,
     by_service: FxHashMap<Cow<'static, str>, u32>,
     /// Service ids by protocol and deciding port (see [`Enricher::service_of`]).
     by_port: FxHashMap<u32, u32>,
@@ -78,6 +82,7 @@ impl Enricher {
             infos: Vec::new(),
             by_info: FxHashMap::default(),
             services: Vec::new(),
+            guessed: Vec::new(),
             by_service: FxHashMap::default(),
             by_port: FxHashMap::default(),
             addresses_seen: 0,
@@ -107,6 +112,7 @@ impl Enricher {
             return id;
         }
         let id = self.services.len() as u32;
+        self.guessed.push(format!("{name} (port)"));
         self.services.push(name.clone());
         self.by_service.insert(name, id);
         id
@@ -136,10 +142,15 @@ impl Enricher {
     pub fn tag(&mut self, flow: &Flow) -> Tags {
         let (src, dst) = (flow.src(), flow.dst());
         let ports = flow.key.has_ports().then_some((src.port, dst.port));
+        let identified = flow.app.as_ref().and_then(|app| app.info.service);
         Tags {
             src: self.address(src.addr),
             dst: self.address(dst.addr),
-            service: self.service_of(flow.key.proto, ports),
+            service: match identified {
+                Some(name) => self.service_id(Cow::Borrowed(name)),
+                None => self.service_of(flow.key.proto, ports),
+            },
+            identified: identified.is_some(),
         }
     }
 
@@ -149,6 +160,16 @@ impl Enricher {
 
     pub fn service(&self, id: u32) -> &str {
         &self.services[id as usize]
+    }
+
+    /// The service as the aggregate views list it: a name the payload confirmed as is, a
+    /// port's guess marked `(port)`; flows without ports keep their protocol's name.
+    pub fn service_label(&self, tags: Tags, has_ports: bool) -> &str {
+        if tags.identified || !has_ports {
+            &self.services[tags.service as usize]
+        } else {
+            &self.guessed[tags.service as usize]
+        }
     }
 
     /// Distinct addresses described (an address forgotten by a full cache counts again).

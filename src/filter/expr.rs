@@ -9,7 +9,8 @@
 //!            | [END] "port" [CMP] NUMBER
 //!            | [END] "country" CC              ISO 3166 alpha-2, either case
 //!            | [END] "label" NAME               private, loopback, azure-wireserver, public, ...
-//!            | "service" NAME                   dns, https, ssh, tcp/8443, ...
+//!            | "service" NAME                   tls, http, dns, ssh, https, tcp/8443, ...
+//!            | "name" GLOB                      server name: login.example.com, *.example.com
 //!            | "state" NAME                     a TCP state: S0, SF, REJ, ...
 //!            | ("bytes" | "packets" | "payload") CMP NUMBER[k|M|G|KiB|MiB|GiB]
 //!            | "duration" CMP NUMBER[ms|s|m|h]
@@ -317,6 +318,7 @@ impl Parser<'_> {
                 Predicate::Proto(proto)
             }
             "service" => Predicate::Service(self.word("a service name")?.0),
+            "name" => Predicate::Name(self.word("a server name or glob such as *.example.com")?.0),
             "since" | "until" => {
                 let (text, at) =
                     self.word("a time (RFC 3339, or +10m after the capture's start)")?;

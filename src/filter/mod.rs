@@ -66,6 +66,8 @@ pub enum Predicate {
     /// A special-range label (`private`, `azure-wireserver`, ...) or `public` for none.
     Label(End, String),
     Service(String),
+    /// A glob (`*`, `?`) over the flow's server name, case-insensitive.
+    Name(String),
     TcpState(String),
     Compare(Quantity, Cmp, u64),
     /// The flow was active at or after this time.
@@ -157,6 +159,11 @@ impl Predicate {
                 either(*end, has(f.src), has(f.dst))
             }
             Predicate::Service(name) => f.service.eq_ignore_ascii_case(name),
+            Predicate::Name(pattern) => flow
+                .app
+                .as_ref()
+                .and_then(|app| app.info.server_name.as_deref())
+                .is_some_and(|name| glob_matches(pattern.as_bytes(), name.as_bytes())),
             Predicate::TcpState(state) => flow
                 .tcp_state()
                 .is_some_and(|s| s.eq_ignore_ascii_case(state)),
@@ -177,6 +184,63 @@ impl Predicate {
             Predicate::Until(bound) => bound
                 .resolve(f.capture_start)
                 .is_none_or(|t| flow.first_seen <= t),
+        }
+    }
+}
+
+/// Whether `text` matches the glob `pattern` (`*`: any run, `?`: any one byte), ignoring ASCII
+/// case. Linear in practice: a `*` only ever backtracks to its last position.
+pub fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&text[t]) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod glob_tests {
+    use super::glob_matches;
+
+    #[test]
+    fn globs() {
+        for (pattern, text, expected) in [
+            ("*.example.com", "login.example.com", true),
+            ("*.example.com", "example.com", false),
+            ("*.EXAMPLE.com", "a.b.example.com", true),
+            (
+                "login.microsoftonline.com",
+                "login.microsoftonline.com",
+                true,
+            ),
+            ("a?c", "abc", true),
+            ("a?c", "ac", false),
+            ("*", "", true),
+            ("*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false),
+        ] {
+            assert_eq!(
+                glob_matches(pattern.as_bytes(), text.as_bytes()),
+                expected,
+                "{pattern} {text}"
+            );
         }
     }
 }

@@ -147,6 +147,8 @@ pub struct Flow {
     pub tcp: Option<TcpConnection>,
     /// Creation order, which breaks ties between flows that start at the same instant.
     pub sequence: u64,
+    /// The application protocol and server name, once payload was seen.
+    pub app: Option<Box<crate::identify::App>>,
 }
 
 impl Flow {

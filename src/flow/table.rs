@@ -4,9 +4,13 @@
 use rustc_hash::FxHashMap;
 
 use super::tcp_state::TcpConnection;
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
 use crate::capture::Timestamp;
 use crate::dissect::tcp_flags::{ACK, SYN};
+use crate::identify::{NameSource, Payload};
 
 const NANOS_PER_SEC: u64 = 1_000_000_000;
 
@@ -132,6 +136,12 @@ pub struct FlowTable {
     evicted: u64,
     /// Most flows held at once so far.
     peak_active: usize,
+    /// Names DNS answers gave to addresses, for flows that carry none of their own.
+    dns_names: FxHashMap<IpAddr, Arc<str>>,
+    /// Answers found in the packet being counted.
+    new_names: Vec<(IpAddr, Arc<str>)>,
+    /// Payloads are inspected to identify services and server names.
+    identify: bool,
 }
 
 impl FlowTable {
@@ -147,6 +157,9 @@ impl FlowTable {
             max_active: None,
             evicted: 0,
             peak_active: 0,
+            dns_names: FxHashMap::default(),
+            new_names: Vec::new(),
+            identify: true,
         }
     }
 
@@ -154,6 +167,12 @@ impl FlowTable {
     /// the longest end early, as if their idle timeout had passed.
     pub fn with_max_flows(mut self, max: Option<usize>) -> Self {
         self.max_active = max.map(|m| m.max(1));
+        self
+    }
+
+    /// Inspect payloads (the default) or not.
+    pub fn with_identification(mut self, identify: bool) -> Self {
+        self.identify = identify;
         self
     }
 
@@ -176,8 +195,17 @@ impl FlowTable {
         self.active.len()
     }
 
-    /// Count `contribution` (one packet, or held-back fragments) sent by `from` in flow `key`.
-    pub fn add(&mut self, key: FlowKey, from: Side, contribution: &Contribution) {
+    /// Count `contribution` (one packet, or held-back fragments) sent by `from` in flow `key`;
+    /// `payload` is the packet's captured transport payload (empty for held-back fragments),
+    /// `tcp_seq` its TCP sequence number.
+    pub fn add(
+        &mut self,
+        key: FlowKey,
+        from: Side,
+        contribution: &Contribution,
+        payload: &[u8],
+        tcp_seq: u32,
+    ) {
         self.now = self.now.max(contribution.last);
         let timeout = self.timeouts.for_proto(key.proto);
         let packed = PackedKey::new(&key);
@@ -214,6 +242,27 @@ impl FlowTable {
             }
         };
         apply(flow, from, contribution);
+        if self.identify && !payload.is_empty() && flow.app.as_ref().is_none_or(|a| a.inspecting())
+        {
+            let (client, server) = (flow.src(), flow.dst());
+            let seen = Payload {
+                data: payload,
+                from_client: from == flow.initiator,
+                tcp: key.proto == PROTO_TCP,
+                seq: tcp_seq,
+                client_port: client.port,
+                server_port: server.port,
+            };
+            flow.app
+                .get_or_insert_with(Box::default)
+                .inspect(&seen, &mut self.new_names);
+            if !self.new_names.is_empty() {
+                if self.dns_names.len() >= MAX_DNS_NAMES {
+                    self.dns_names.clear();
+                }
+                self.dns_names.extend(self.new_names.drain(..));
+            }
+        }
         if let Some(interval) = self.sweep_interval {
             match self.next_sweep {
                 Some(at) if self.now < at => {}
@@ -280,8 +329,12 @@ impl FlowTable {
 
     /// Flows whose records are final, in the order they ended (and in start order within one
     /// sweep). They leave the table's memory as they are taken.
-    pub fn drain_finished(&mut self) -> std::vec::Drain<'_, Flow> {
-        self.finished.drain(..)
+    pub fn drain_finished(&mut self) -> impl Iterator<Item = Flow> + '_ {
+        let names = &self.dns_names;
+        self.finished.drain(..).map(move |mut flow| {
+            finalize(&mut flow, names);
+            flow
+        })
     }
 
     /// End of capture: every open flow is final now; they follow in start order.
@@ -295,8 +348,31 @@ impl FlowTable {
     pub fn into_flows(mut self) -> Vec<Flow> {
         self.close_all();
         let mut flows = self.finished;
+        for flow in &mut flows {
+            finalize(flow, &self.dns_names);
+        }
         flows.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
         flows
+    }
+}
+
+/// Addresses named by DNS answers that are remembered; past it the memory starts over.
+const MAX_DNS_NAMES: usize = 1 << 20;
+
+/// A flow's record is final: stop inspecting it, and name its server from DNS answers seen so
+/// far if its payload gave no name.
+fn finalize(flow: &mut Flow, dns_names: &FxHashMap<IpAddr, Arc<str>>) {
+    if let Some(app) = flow.app.as_mut() {
+        app.close();
+    }
+    let unnamed = flow
+        .app
+        .as_ref()
+        .is_none_or(|a| a.info.server_name.is_none());
+    if unnamed && let Some(name) = dns_names.get(&flow.dst().addr) {
+        let app = flow.app.get_or_insert_with(Box::default);
+        app.info.server_name = Some(Arc::clone(name));
+        app.info.name_source = Some(NameSource::Dns);
     }
 }
 
@@ -322,6 +398,7 @@ fn start(key: FlowKey, from: Side, contribution: &Contribution, sequence: u64) -
         counters: Default::default(),
         tcp,
         sequence,
+        app: None,
     }
 }
 
@@ -379,6 +456,8 @@ mod tests {
             key,
             side,
             &Contribution::packet(secs(t), 60 + len, len, Some(flags)),
+            &[],
+            0,
         );
     }
 
@@ -448,6 +527,8 @@ mod tests {
                 key,
                 side,
                 &Contribution::packet(secs(i64::from(i)), 80, 40, None),
+                &[],
+                0,
             );
         }
         // Only the flows of the last minute (plus one sweep interval) remain live.
@@ -479,6 +560,8 @@ mod tests {
                     key,
                     side,
                     &Contribution::packet(secs(i64::from(i)), 80, 40, None),
+                    &[],
+                    0,
                 );
                 packets += 1;
                 assert!(table.active_flows() <= 100);

@@ -9,6 +9,7 @@ use super::text::{bytes, duration, percent, thousands};
 use super::{Column, Report, Rows, TextTable, text};
 use crate::enrich::CountryCode;
 use crate::enrich::service::proto_service;
+use crate::view::dns::DnsReport;
 use crate::view::flows::{FlowRecord, FlowsReport};
 use crate::view::geo::{AddressRow, GeoReport, PlaceRow};
 use crate::view::lookup::{AddressRecord, GeoInfoReport, LookupReport};
@@ -70,16 +71,17 @@ impl<'r> Report for FlowsReport<'r> {
     }
 }
 
-const FLOW_COLUMNS: [Column; 9] = [
+/// Sent and received share a column, one above the other, so the service and server name
+/// fit beside them in 100 columns.
+const FLOW_COLUMNS: [Column; 8] = [
     Column::text("Proto"),
     Column::text("Source"),
     Column::text("Destination"),
-    Column::number("Pkts →"),
-    Column::number("Pkts ←"),
-    Column::number("Bytes →"),
-    Column::number("Bytes ←"),
+    Column::number("Pkts →←"),
+    Column::number("Bytes →←"),
     Column::number("Duration"),
     Column::text("State"),
+    Column::text("Service"),
 ];
 
 const NO_FLOWS: &str = "no flows";
@@ -94,12 +96,22 @@ fn flow_cells(f: &FlowRecord<'_>) -> Vec<String> {
         f.proto.to_string(),
         endpoint(f.src_ip, f.src_port, f.src_country),
         endpoint(f.dst_ip, f.dst_port, f.dst_country),
-        thousands(f.packets_sent),
-        thousands(f.packets_received),
-        bytes(f.bytes_sent),
-        bytes(f.bytes_received),
+        format!(
+            "{}\n{}",
+            thousands(f.packets_sent),
+            thousands(f.packets_received)
+        ),
+        format!("{}\n{}", bytes(f.bytes_sent), bytes(f.bytes_received)),
         duration(f.duration_s),
         state,
+        // The service, then the server's name; a port's guess is shown in parentheses: the
+        // payload did not confirm it.
+        match (f.service_source, &f.server_name) {
+            ("port", None) => format!("({})", f.service),
+            ("port", Some(name)) => format!("({}) {name}", f.service),
+            (_, None) => f.service.to_string(),
+            (_, Some(name)) => format!("{} {name}", f.service),
+        },
     ]
 }
 
@@ -198,7 +210,7 @@ impl Report for ProtocolsReport {
         vec![
             share_table("By transport protocol", "Protocol", &self.transports, None),
             share_table(
-                "By service (port-based)",
+                "By service ((port): guessed from the port number)",
                 "Service",
                 &self.services,
                 Some(25),
@@ -277,6 +289,14 @@ impl Report for StatsReport {
                 ))
                 .chain(share_rows("top_protocols", &self.top_protocols))
                 .chain(share_rows("top_services", &self.top_services))
+                .chain(share_rows(
+                    "top_server_names_by_bytes",
+                    &self.top_server_names_by_bytes,
+                ))
+                .chain(share_rows(
+                    "top_server_names_by_flows",
+                    &self.top_server_names_by_flows,
+                ))
                 .chain(share_rows("top_countries", &self.top_countries))
                 .collect();
         for row in &self.duration_histogram.protocols {
@@ -355,6 +375,18 @@ impl Report for StatsReport {
                 "Service",
                 &self.top_services,
                 None,
+            ),
+            share_table(
+                &format!("Top {n} server names by bytes"),
+                "Server name",
+                &self.top_server_names_by_bytes,
+                Some(40),
+            ),
+            share_table(
+                &format!("Top {n} server names by flows"),
+                "Server name",
+                &self.top_server_names_by_flows,
+                Some(40),
             ),
             share_table(
                 &format!("Top {n} countries"),
@@ -542,6 +574,99 @@ impl Report for GeoInfoReport {
             columns: vec![Column::text("GeoIP"), Column::text("")],
             rows,
             empty: "GeoIP lookups are off (--no-geoip)",
+        }]
+    }
+}
+
+/// A DNS question as one NDJSON or CSV record: lists joined by spaces.
+#[derive(Clone, Debug, Serialize)]
+pub struct DnsRow<'a> {
+    pub name: &'a str,
+    #[serde(rename = "type")]
+    pub qtype: &'a str,
+    pub queries: u64,
+    pub responses: String,
+    pub unanswered: u64,
+    pub answers: String,
+    pub client_count: u64,
+    pub clients: String,
+}
+
+fn responses_text(responses: &std::collections::BTreeMap<&'static str, u64>) -> String {
+    let parts: Vec<String> = responses
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    parts.join(", ")
+}
+
+impl Report for DnsReport {
+    type Row<'a> = DnsRow<'a>;
+
+    fn rows(&self) -> Rows<'_, DnsRow<'_>> {
+        Box::new(self.names.iter().map(|n| {
+            DnsRow {
+                name: &n.name,
+                qtype: &n.qtype,
+                queries: n.queries,
+                responses: responses_text(&n.responses),
+                unanswered: n.unanswered,
+                answers: n.answers.join(" "),
+                client_count: n.client_count,
+                clients: n
+                    .clients
+                    .iter()
+                    .map(IpAddr::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            }
+        }))
+    }
+
+    fn text_tables(&self) -> Vec<TextTable> {
+        let rows = self
+            .names
+            .iter()
+            .map(|n| {
+                let mut answers = n
+                    .answers
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if n.answers.len() > 3 {
+                    answers.push_str(&format!(" +{}", n.answers.len() - 3));
+                }
+                let mut responses = responses_text(&n.responses);
+                if n.unanswered > 0 {
+                    if !responses.is_empty() {
+                        responses.push_str(", ");
+                    }
+                    responses.push_str(&format!("none {}", n.unanswered));
+                }
+                vec![
+                    n.name.clone(),
+                    n.qtype.clone(),
+                    thousands(n.queries),
+                    responses,
+                    answers,
+                    thousands(n.client_count),
+                ]
+            })
+            .collect();
+        vec![TextTable {
+            title: None,
+            columns: vec![
+                Column::text("Name"),
+                Column::text("Type"),
+                Column::number("Queries"),
+                Column::text("Responses"),
+                Column::text("Answers"),
+                Column::number("Clients"),
+            ],
+            rows,
+            empty: "no DNS queries",
         }]
     }
 }

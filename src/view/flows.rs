@@ -147,8 +147,19 @@ pub struct FlowRecord<'a> {
     pub tcp_flags_received: Option<Flags>,
     /// The identifier of an ICMP echo exchange.
     pub icmp_id: Option<u16>,
-    /// Service by port (IANA name), or the protocol's name.
+    /// The application protocol the payload shows, else the port's guess (IANA name), else
+    /// the IP protocol's name.
     pub service: &'a str,
+    /// `payload` when the payload told the service, `port` when it is the port's guess,
+    /// `protocol` for flows without ports (ICMP, ...).
+    pub service_source: &'static str,
+    /// The server's name: TLS/QUIC SNI, HTTP Host, a DNS flow's question, or a DNS answer
+    /// seen earlier for the server's address.
+    pub server_name: Option<String>,
+    /// `tls`, `quic`, `http`, `query` or `dns`.
+    pub server_name_source: Option<&'static str>,
+    /// What the payload says beyond the protocol: version, software, request.
+    pub app_detail: Option<String>,
     pub src_country: Option<CountryCode>,
     pub dst_country: Option<CountryCode>,
     /// Special-range label (`private`, `azure-wireserver`, ...).
@@ -165,7 +176,7 @@ pub struct FlowRecord<'a> {
 
 impl Serialize for FlowRecord<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 23 + 2 * usize::from(self.extra.cities) + 4 * usize::from(self.extra.asns);
+        let fields = 27 + 2 * usize::from(self.extra.cities) + 4 * usize::from(self.extra.asns);
         let mut s = serializer.serialize_struct("FlowRecord", fields)?;
         s.serialize_field("proto", &self.proto)?;
         s.serialize_field("src_ip", &self.src_ip)?;
@@ -186,6 +197,10 @@ impl Serialize for FlowRecord<'_> {
         s.serialize_field("tcp_flags_received", &self.tcp_flags_received)?;
         s.serialize_field("icmp_id", &self.icmp_id)?;
         s.serialize_field("service", &self.service)?;
+        s.serialize_field("service_source", &self.service_source)?;
+        s.serialize_field("server_name", &self.server_name)?;
+        s.serialize_field("server_name_source", &self.server_name_source)?;
+        s.serialize_field("app_detail", &self.app_detail)?;
         s.serialize_field("src_country", &self.src_country)?;
         s.serialize_field("dst_country", &self.dst_country)?;
         s.serialize_field("src_label", &self.src_label)?;
@@ -216,6 +231,7 @@ impl<'a> FlowRecord<'a> {
         let (src, dst) = (flow.src(), flow.dst());
         let ports = flow.key.has_ports();
         let tcp = flow.tcp.is_some();
+        let app = flow.app.as_ref().map(|a| &a.info);
         FlowRecord {
             proto: proto_name(flow.key.proto),
             src_ip: src.addr,
@@ -245,6 +261,16 @@ impl<'a> FlowRecord<'a> {
                 _ => None,
             },
             service: enricher.service(tags.service),
+            service_source: match (tags.identified, ports) {
+                (true, _) => "payload",
+                (false, true) => "port",
+                (false, false) => "protocol",
+            },
+            server_name: app
+                .and_then(|a| a.server_name.as_deref())
+                .map(str::to_string),
+            server_name_source: app.and_then(|a| a.name_source).map(|s| s.as_str()),
+            app_detail: app.and_then(|a| a.detail()).map(|d| d.into_owned()),
             src_country: src_info.country,
             dst_country: dst_info.country,
             src_label: src_info.label,
@@ -310,6 +336,14 @@ impl<'a> FlowRecord<'a> {
         w.number_or_null(self.icmp_id.map(u64::from));
         w.key(b",\"service\":");
         w.string(self.service);
+        w.key(b",\"service_source\":");
+        w.string(self.service_source);
+        w.key(b",\"server_name\":");
+        w.string_or_null(self.server_name.as_deref());
+        w.key(b",\"server_name_source\":");
+        w.string_or_null(self.server_name_source);
+        w.key(b",\"app_detail\":");
+        w.string_or_null(self.app_detail.as_deref());
         w.key(b",\"src_country\":");
         w.string_or_null(self.src_country.as_ref().map(|c| c.as_str()));
         w.key(b",\"dst_country\":");

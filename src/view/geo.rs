@@ -232,7 +232,7 @@ impl FlowView for GeoView {
             .is_some_and(|c| e.src.country == Some(c) || e.dst.country == Some(c));
         if in_drilled {
             self.detail_services
-                .add(e.service, 1, flow.total_packets(), flow.total_bytes());
+                .add(e.service_label, 1, flow.total_packets(), flow.total_bytes());
             self.drilled_bytes += flow.total_bytes();
         }
         Ok(())

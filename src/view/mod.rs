@@ -1,6 +1,7 @@
 //! Views: plain, serialisable models built flow by flow as the analysis finishes flows (see
 //! [`Scan`]). Renderers in `output` turn any view into text, JSON, NDJSON or CSV.
 
+pub mod dns;
 pub mod flows;
 pub mod geo;
 pub mod lookup;
@@ -271,6 +272,8 @@ pub struct Enriched<'a> {
     pub src: &'a AddressInfo,
     pub dst: &'a AddressInfo,
     pub service: &'a str,
+    /// The service for the aggregate views: port guesses marked `(port)`.
+    pub service_label: &'a str,
 }
 
 impl<'a> Enriched<'a> {
@@ -280,6 +283,7 @@ impl<'a> Enriched<'a> {
             src: enricher.info(tags.src),
             dst: enricher.info(tags.dst),
             service: enricher.service(tags.service),
+            service_label: enricher.service_label(tags, flow.key.has_ports()),
         }
     }
 }

@@ -16,7 +16,8 @@ pub struct ProtocolsReport {
     pub summary: Summary,
     /// By IP protocol (tcp, udp, icmp, ...).
     pub transports: Vec<Share>,
-    /// By service (port-based IANA names; `tcp/8443` where the port has none).
+    /// By service: identified from the payload (`tls`, `dns`, ...), else the port's IANA name
+    /// marked as a guess (`https (port)`, `tcp/8443 (port)`).
     pub services: Vec<Share>,
     /// By the country of each flow's outside end (see [`flow_place`]).
     pub countries: Vec<Share>,
@@ -52,7 +53,7 @@ impl FlowView for ProtocolsView {
         let (packets, bytes) = (flow.total_packets(), flow.total_bytes());
         self.transports
             .add(&proto_name(flow.key.proto), 1, packets, bytes);
-        self.services.add(e.service, 1, packets, bytes);
+        self.services.add(e.service_label, 1, packets, bytes);
         self.countries.add(flow_place(&e), 1, packets, bytes);
         Ok(())
     }

@@ -76,6 +76,9 @@ pub struct StatsReport {
     pub top_destinations_by_flows: Vec<HostStat>,
     pub top_protocols: Vec<Share>,
     pub top_services: Vec<Share>,
+    /// Server names (TLS/QUIC SNI, HTTP Host, DNS) by bytes, and by flows.
+    pub top_server_names_by_bytes: Vec<Share>,
+    pub top_server_names_by_flows: Vec<Share>,
     pub top_countries: Vec<Share>,
     pub duration_histogram: DurationHistogram,
 }
@@ -117,6 +120,7 @@ pub struct StatsView {
     hosts: FxHashMap<IpAddr, Host>,
     protocols: Tally,
     services: Tally,
+    server_names: Tally,
     countries: Tally,
     /// Flows per duration bucket, by protocol name, in first-seen order.
     histogram: Vec<(String, Vec<u64>)>,
@@ -207,6 +211,12 @@ impl StatsView {
             top_destinations_by_flows,
             top_protocols: cut(self.protocols.into_sorted(total)),
             top_services: cut(self.services.into_sorted(total)),
+            top_server_names_by_flows: {
+                let mut by_flows = self.server_names.clone().into_sorted(total);
+                by_flows.sort_by(|a, b| b.flows.cmp(&a.flows).then(a.name.cmp(&b.name)));
+                cut(by_flows)
+            },
+            top_server_names_by_bytes: cut(self.server_names.into_sorted(total)),
             top_countries: cut(self.countries.into_sorted(total)),
             duration_histogram: DurationHistogram {
                 buckets: DURATION_BUCKETS.iter().map(|(label, _)| *label).collect(),
@@ -238,7 +248,14 @@ impl FlowView for StatsView {
         let (packets, bytes) = (flow.total_packets(), flow.total_bytes());
         let proto = proto_name(flow.key.proto);
         self.protocols.add(&proto, 1, packets, bytes);
-        self.services.add(e.service, 1, packets, bytes);
+        self.services.add(e.service_label, 1, packets, bytes);
+        if let Some(name) = flow
+            .app
+            .as_ref()
+            .and_then(|a| a.info.server_name.as_deref())
+        {
+            self.server_names.add(name, 1, packets, bytes);
+        }
         self.countries.add(flow_place(&e), 1, packets, bytes);
         let bucket = duration_bucket(flow.duration_nanos());
         match self.histogram.iter_mut().find(|(p, _)| *p == proto) {

@@ -16,7 +16,7 @@ pub struct Share {
 }
 
 /// Buckets keyed by name, in first-seen order until sorted.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Tally {
     index: FxHashMap<String, usize>,
     rows: Vec<Share>,

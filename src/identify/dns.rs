@@ -1,0 +1,354 @@
+//! DNS messages (RFC 1035), as sent over UDP, over TCP (with a length prefix), and as mDNS and
+//! LLMNR: the question, the response code and the address and alias answers. A parse is
+//! strict (every count honoured, names well formed, nothing left over) so that it can tell DNS
+//! from other payloads on any port.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+
+use super::bytes::Reader;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub id: u16,
+    pub response: bool,
+    pub rcode: u8,
+    /// The (first) question, lower case without the final dot; record type.
+    pub question: Option<(Arc<str>, u16)>,
+    pub answers: Vec<Answer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Address(IpAddr),
+    Alias(Arc<str>),
+}
+
+/// Names longer than this, or with more compression jumps, are not DNS.
+const MAX_NAME: usize = 255;
+const MAX_JUMPS: usize = 32;
+const MAX_RECORDS: u16 = 64;
+
+/// Walk the name at `r` (following compression pointers, at most [`MAX_JUMPS`]), handing each
+/// label to `on_label`, and leave `r` after the name's bytes in place.
+fn walk_name(
+    message: &[u8],
+    r: &mut Reader<'_>,
+    mut on_label: impl FnMut(&[u8]) -> Option<()>,
+) -> Option<()> {
+    let mut at = r.position();
+    let mut jumps = 0;
+    let mut end = None;
+    loop {
+        let len = *message.get(at)?;
+        match len {
+            0 => {
+                at += 1;
+                break;
+            }
+            0xc0..=0xff => {
+                let target = usize::from(u16::from_be_bytes([len & 0x3f, *message.get(at + 1)?]));
+                end.get_or_insert(at + 2);
+                jumps += 1;
+                if jumps > MAX_JUMPS || target >= message.len() {
+                    return None;
+                }
+                at = target;
+            }
+            1..=63 => {
+                let label = message.get(at + 1..at + 1 + usize::from(len))?;
+                if !label.iter().all(|b| (0x21..0x7f).contains(b)) {
+                    return None;
+                }
+                on_label(label)?;
+                at += 1 + usize::from(len);
+            }
+            _ => return None, // 0x40 and 0x80 label types are obsolete
+        }
+    }
+    let next = end.unwrap_or(at);
+    r.skip(next.checked_sub(r.position())?)
+}
+
+/// The name at `r`, lower case. Built on the stack and allocated once, as the shared text
+/// every use keeps.
+fn name(message: &[u8], r: &mut Reader<'_>) -> Option<Arc<str>> {
+    let mut out = [0u8; MAX_NAME];
+    let mut len = 0;
+    walk_name(message, r, |label| {
+        let dot = usize::from(len > 0);
+        let end = len + dot + label.len();
+        if end > MAX_NAME {
+            return None;
+        }
+        out[len] = b'.';
+        out[len + dot..end].copy_from_slice(label);
+        len = end;
+        Some(())
+    })?;
+    let text = &mut out[..len];
+    text.make_ascii_lowercase();
+    // Printable ASCII only, checked label by label.
+    std::str::from_utf8(text).ok().map(Arc::from)
+}
+
+/// Step over a name without building its text (record owners are not kept).
+fn skip_name(message: &[u8], r: &mut Reader<'_>) -> Option<()> {
+    let mut total = 0;
+    walk_name(message, r, |label| {
+        total += 1 + label.len();
+        (total <= MAX_NAME + 1).then_some(())
+    })
+}
+
+/// A whole DNS message, strictly.
+pub fn parse(message: &[u8]) -> Option<Message> {
+    parse_with(message, true)
+}
+
+/// A DNS message that may be cut short after its question (the first fragment of a large
+/// response, or a short snaplen): the answers that are whole are read. For DNS ports only.
+pub fn parse_cut(message: &[u8]) -> Option<Message> {
+    parse_with(message, false)
+}
+
+fn parse_with(message: &[u8], strict: bool) -> Option<Message> {
+    let mut r = Reader::new(message);
+    let id = r.u16()?;
+    let flags = r.u16()?;
+    let opcode = (flags >> 11) & 0x0f;
+    if opcode > 6 || opcode == 3 || flags & 0x0040 != 0 {
+        return None; // unassigned opcode, or the Z bit set
+    }
+    let [qd, an, ns, ar] = [r.u16()?, r.u16()?, r.u16()?, r.u16()?];
+    let response = flags & 0x8000 != 0;
+    if qd > MAX_RECORDS || an > MAX_RECORDS || ns > MAX_RECORDS || ar > MAX_RECORDS {
+        return None;
+    }
+    if !response && opcode == 0 && (qd == 0 || (strict && an > 0)) {
+        // A standard query asks something, and off the DNS ports answers nothing (mDNS
+        // queries carry the answers they know already).
+        return None;
+    }
+    let mut question = None;
+    for index in 0..qd {
+        let parsed = (|| {
+            let qname = name(message, &mut r)?;
+            let qtype = r.u16()?;
+            let class = r.u16()? & 0x7fff; // mDNS uses the top bit
+            matches!(class, 1 | 3 | 4 | 255).then_some((qname, qtype))
+        })();
+        match parsed {
+            Some(q) => {
+                question.get_or_insert(q);
+            }
+            // Cut among the questions (a first fragment, a short snaplen): what was read
+            // stands; the header alone says DNS on the DNS ports.
+            None if !strict && (index > 0 || message.len() < 512) => {
+                let _ = index;
+                return Some(Message {
+                    id,
+                    response,
+                    rcode: (flags & 0x0f) as u8,
+                    question,
+                    answers: Vec::new(),
+                });
+            }
+            None => return None,
+        }
+    }
+    let mut answers = Vec::new();
+    // A strict parse reads every record (nothing may be left over); otherwise the answers are
+    // all that is wanted.
+    let records = if strict {
+        u32::from(an) + u32::from(ns) + u32::from(ar)
+    } else {
+        u32::from(an)
+    };
+    for index in 0..records {
+        match record(message, &mut r, index < u32::from(an)) {
+            Some(Some(answer)) => answers.push(answer),
+            Some(None) => {}
+            None if strict => return None,
+            None => break,
+        }
+    }
+    if strict && r.remaining() != 0 {
+        return None;
+    }
+    Some(Message {
+        id,
+        response,
+        rcode: (flags & 0x0f) as u8,
+        question,
+        answers,
+    })
+}
+
+/// One resource record: `Some(None)` for a record read but not kept (not an answer, or of
+/// another type), `None` when it does not parse.
+fn record(message: &[u8], r: &mut Reader<'_>, answer: bool) -> Option<Option<Answer>> {
+    skip_name(message, r)?;
+    let kind = r.u16()?;
+    let class = r.u16()?;
+    r.u32()?; // TTL
+    let data_start = r.position();
+    let data = r.vector(2)?;
+    if kind != 41 && !matches!(class & 0x7fff, 1 | 3 | 4 | 254 | 255) {
+        return None; // OPT records carry the UDP size in the class field
+    }
+    if !answer {
+        return Some(None);
+    }
+    Some(match (kind, data.len()) {
+        (1, 4) => Some(Answer::Address(IpAddr::V4(Ipv4Addr::new(
+            data[0], data[1], data[2], data[3],
+        )))),
+        (28, 16) => {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(data);
+            Some(Answer::Address(IpAddr::V6(Ipv6Addr::from(b))))
+        }
+        (5, _) => {
+            let mut at = Reader::new(message);
+            at.skip(data_start + 2)?;
+            Some(Answer::Alias(name(message, &mut at)?))
+        }
+        _ => None,
+    })
+}
+
+/// DNS over TCP: messages with a two-byte length prefix, as many as are whole in `stream`.
+/// `None` when the start is not DNS.
+pub fn parse_stream(stream: &[u8]) -> Option<Vec<Message>> {
+    let mut r = Reader::new(stream);
+    let mut messages = Vec::new();
+    while r.remaining() >= 2 {
+        let len = usize::from(u16::from_be_bytes([
+            stream[r.position()],
+            stream[r.position() + 1],
+        ]));
+        if len < 12 {
+            return None;
+        }
+        if r.remaining() < 2 + len {
+            break;
+        }
+        r.skip(2)?;
+        messages.push(parse(r.take(len)?)?);
+    }
+    Some(messages)
+}
+
+/// RFC 1035 response code names, as dig prints them.
+pub fn rcode_name(rcode: u8) -> &'static str {
+    match rcode {
+        0 => "NOERROR",
+        1 => "FORMERR",
+        2 => "SERVFAIL",
+        3 => "NXDOMAIN",
+        4 => "NOTIMP",
+        5 => "REFUSED",
+        6 => "YXDOMAIN",
+        7 => "YXRRSET",
+        8 => "NXRRSET",
+        9 => "NOTAUTH",
+        10 => "NOTZONE",
+        _ => "RCODE?",
+    }
+}
+
+/// Record type names for the common types; others as TYPEnnn (RFC 3597).
+pub fn type_name(kind: u16) -> String {
+    match kind {
+        1 => "A".into(),
+        2 => "NS".into(),
+        5 => "CNAME".into(),
+        6 => "SOA".into(),
+        12 => "PTR".into(),
+        15 => "MX".into(),
+        16 => "TXT".into(),
+        28 => "AAAA".into(),
+        33 => "SRV".into(),
+        35 => "NAPTR".into(),
+        43 => "DS".into(),
+        48 => "DNSKEY".into(),
+        64 => "SVCB".into(),
+        65 => "HTTPS".into(),
+        255 => "ANY".into(),
+        other => format!("TYPE{other}"),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A response for `name` with an alias and an address answer, using a compression pointer.
+    pub fn response(id: u16, qname: &str, alias: &str, addr: [u8; 4]) -> Vec<u8> {
+        let mut m = id.to_be_bytes().to_vec();
+        m.extend_from_slice(&[0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0]);
+        let encode = |n: &str| {
+            let mut out = Vec::new();
+            for label in n.split('.') {
+                out.push(label.len() as u8);
+                out.extend_from_slice(label.as_bytes());
+            }
+            out.push(0);
+            out
+        };
+        m.extend_from_slice(&encode(qname));
+        m.extend_from_slice(&[0, 1, 0, 1]);
+        // CNAME: owner = pointer to the question name (offset 12).
+        let target = encode(alias);
+        m.extend_from_slice(&[0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60]);
+        m.extend_from_slice(&(target.len() as u16).to_be_bytes());
+        let alias_at = m.len();
+        m.extend_from_slice(&target);
+        m.extend_from_slice(&[0xc0, alias_at as u8, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+        m.extend_from_slice(&addr);
+        m
+    }
+
+    #[test]
+    fn reads_questions_aliases_and_addresses() {
+        let m = parse(&response(
+            7,
+            "Login.Example.com",
+            "edge.cdn.net",
+            [20, 1, 2, 3],
+        ))
+        .unwrap();
+        assert!(m.response);
+        assert_eq!(m.question, Some((Arc::from("login.example.com"), 1)));
+        assert_eq!(
+            m.answers,
+            [
+                Answer::Alias("edge.cdn.net".into()),
+                Answer::Address(IpAddr::V4(Ipv4Addr::new(20, 1, 2, 3)))
+            ]
+        );
+    }
+
+    #[test]
+    fn pointer_loops_and_leftovers_are_not_dns() {
+        let mut looped = response(1, "a.b", "c.d", [1, 2, 3, 4]);
+        looped[12] = 0xc0;
+        looped[13] = 12;
+        assert_eq!(parse(&looped), None);
+        let mut longer = response(1, "a.b", "c.d", [1, 2, 3, 4]);
+        longer.push(0);
+        assert_eq!(parse(&longer), None);
+        assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), None);
+    }
+
+    #[test]
+    fn tcp_streams_hold_length_prefixed_messages() {
+        let one = response(1, "a.example", "b.example", [1, 2, 3, 4]);
+        let mut stream = (one.len() as u16).to_be_bytes().to_vec();
+        stream.extend_from_slice(&one);
+        stream.extend_from_slice(&(one.len() as u16).to_be_bytes());
+        stream.extend_from_slice(&one[..5]);
+        assert_eq!(parse_stream(&stream).map(|m| m.len()), Some(1));
+    }
+}

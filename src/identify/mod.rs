@@ -1,0 +1,514 @@
+//! Which application protocol a flow carries, told by the first payload bytes of each
+//! direction (the port's guess is only the fallback), and the name of the server it talks to:
+//! TLS and QUIC server names, HTTP hosts, DNS queries, and names that DNS answers seen earlier
+//! in the capture give to addresses.
+//!
+//! Inspection is bounded: a few payload packets per direction, a few KiB kept per direction
+//! for a message split over segments, then the state is freed. DNS flows are read on (up to
+//! a bound) because each message carries names.
+
+mod bytes;
+pub mod dns;
+pub mod quic;
+mod signatures;
+pub mod tls;
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use signatures::Found;
+use tls::Parsed;
+
+/// Payload packets inspected per direction.
+const PACKETS_PER_SIDE: u8 = 4;
+/// Bytes of a direction's stream kept while a message is incomplete.
+const STREAM_BYTES: usize = 16 * 1024;
+/// DNS messages read per flow.
+const DNS_MESSAGES: usize = 64;
+
+/// Where a flow's server name comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NameSource {
+    /// The TLS ClientHello's server name indication.
+    Tls,
+    /// The server name in a QUIC Initial packet's ClientHello.
+    Quic,
+    /// The HTTP Host header.
+    Http,
+    /// The name a DNS flow asks about.
+    Query,
+    /// A DNS answer seen earlier in the capture for the server's address.
+    Dns,
+}
+
+impl NameSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameSource::Tls => "tls",
+            NameSource::Quic => "quic",
+            NameSource::Http => "http",
+            NameSource::Query => "query",
+            NameSource::Dns => "dns",
+        }
+    }
+}
+
+/// One DNS question of a flow, and its answer if one was seen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsExchange {
+    pub id: u16,
+    pub name: Arc<str>,
+    pub qtype: u16,
+    /// The response code; `None` while (or if) no response was seen.
+    pub rcode: Option<u8>,
+    /// Addresses and aliases answered.
+    pub answers: Vec<dns::Answer>,
+}
+
+/// What identification found out about a flow.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppInfo {
+    /// The protocol the payload shows (`None`: not identified; the port's guess applies).
+    pub service: Option<&'static str>,
+    pub server_name: Option<Arc<str>>,
+    pub name_source: Option<NameSource>,
+    /// Version, software or request details ("TLS 1.3, h2", "GET, curl/8.5.0", ...); DNS
+    /// flows describe their first question instead (see [`AppInfo::detail`]).
+    detail: Option<Box<str>>,
+    /// The questions of a DNS flow.
+    pub dns: Vec<DnsExchange>,
+}
+
+impl AppInfo {
+    /// Version, software or request details: "TLS 1.3, h2", "GET, curl/8.5.0", "A NOERROR".
+    pub fn detail(&self) -> Option<Cow<'_, str>> {
+        if let Some(first) = self.dns.first() {
+            let rcode = first.rcode.map_or("no response", dns::rcode_name);
+            return Some(Cow::Owned(format!(
+                "{} {rcode}",
+                dns::type_name(first.qtype)
+            )));
+        }
+        self.detail.as_deref().map(Cow::Borrowed)
+    }
+}
+
+/// A packet's payload, as identification sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Payload<'a> {
+    pub data: &'a [u8],
+    /// Sent by the flow's initiator (the client).
+    pub from_client: bool,
+    pub tcp: bool,
+    /// TCP sequence number of the first payload byte.
+    pub seq: u32,
+    pub client_port: u16,
+    pub server_port: u16,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Direction {
+    /// In-order TCP payload from the first segment (UDP datagrams are read one by one).
+    stream: Vec<u8>,
+    next_seq: Option<u32>,
+    packets: u8,
+    /// DNS over TCP: messages of the stream already read.
+    messages: usize,
+    /// Nothing more to learn from this direction.
+    done: bool,
+}
+
+/// A flow's identification: its findings, and the inspection state while it goes on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct App {
+    pub info: AppInfo,
+    sides: [Direction; 2],
+    quic: Option<Box<quic::ClientInitials>>,
+    over: bool,
+}
+
+impl App {
+    /// Whether payload is still being inspected.
+    pub fn inspecting(&self) -> bool {
+        !self.over
+    }
+
+    /// Look at one packet's payload. DNS answers that name addresses go to `names`.
+    pub fn inspect(&mut self, payload: &Payload<'_>, names: &mut Vec<(IpAddr, Arc<str>)>) {
+        if self.over || payload.data.is_empty() {
+            return;
+        }
+        let side = usize::from(!payload.from_client);
+        let direction = &mut self.sides[side];
+        if direction.done {
+            return;
+        }
+        direction.packets = direction.packets.saturating_add(1);
+        // A stream's first segment is read where it lies, and kept only if more must come;
+        // later ones are appended. The stream is moved out while the parsers read it.
+        let first_segment = payload.tcp && direction.next_seq.is_none() && payload.data.len() > 1;
+        let stream = if payload.tcp && !first_segment {
+            append_in_order(direction, payload);
+            std::mem::take(&mut direction.stream)
+        } else {
+            Vec::new()
+        };
+        let data = if payload.tcp && !first_segment {
+            &stream[..]
+        } else {
+            payload.data
+        };
+        if data.is_empty() {
+            return;
+        }
+        let verdict = self.step(data, payload, names);
+        if payload.tcp && !self.over {
+            if first_segment {
+                if matches!(verdict, Step::Wait) {
+                    append_in_order(&mut self.sides[side], payload);
+                }
+            } else {
+                self.sides[side].stream = stream;
+            }
+        }
+        match verdict {
+            Step::Wait => {}
+            Step::SideDone => self.sides[side].done = true,
+            Step::Finished => self.finish(),
+        }
+        let exhausted = |d: &Direction| d.done || d.packets >= PACKETS_PER_SIDE;
+        let dns = matches!(self.info.service, Some("dns" | "mdns" | "llmnr"));
+        if !dns && self.sides.iter().all(exhausted) {
+            self.finish();
+        }
+    }
+
+    /// The flow is over: stop inspecting and free the buffers.
+    pub fn close(&mut self) {
+        self.finish();
+    }
+
+    /// Stop inspecting and free the buffers.
+    fn finish(&mut self) {
+        self.over = true;
+        self.sides = Default::default();
+        self.quic = None;
+    }
+
+    fn step(&mut self, data: &[u8], p: &Payload<'_>, names: &mut Vec<(IpAddr, Arc<str>)>) -> Step {
+        match self.info.service {
+            None => self.identify(data, p, names),
+            Some("tls") if !p.from_client => match tls::server_hello_version(data) {
+                Parsed::Done(version) => {
+                    self.set_tls_version(version);
+                    Step::Finished
+                }
+                Parsed::Partial => Step::Wait,
+                Parsed::No => Step::Finished,
+            },
+            Some("tls") if self.info.server_name.is_none() => self.tls_client(data),
+            Some("quic") if p.from_client && self.info.server_name.is_none() => {
+                self.quic_client(data)
+            }
+            Some("dns" | "mdns" | "llmnr") => {
+                self.read_dns(data, p, names);
+                if self.info.dns.len() >= DNS_MESSAGES {
+                    Step::Finished
+                } else {
+                    Step::Wait
+                }
+            }
+            Some(_) => Step::SideDone,
+        }
+    }
+
+    fn identify(
+        &mut self,
+        data: &[u8],
+        p: &Payload<'_>,
+        names: &mut Vec<(IpAddr, Arc<str>)>,
+    ) -> Step {
+        if p.tcp {
+            if tls::looks_like_handshake(data) || (data.len() < 3 && data.first() == Some(&22)) {
+                return if p.from_client {
+                    self.tls_client(data)
+                } else {
+                    match tls::server_hello_version(data) {
+                        Parsed::Done(version) => {
+                            self.info.service = Some("tls");
+                            self.set_tls_version(version);
+                            Step::Wait
+                        }
+                        Parsed::Partial => Step::Wait,
+                        Parsed::No => Step::SideDone,
+                    }
+                };
+            }
+            if tls::looks_like_record(data) {
+                // Application data of a connection whose handshake came before the capture.
+                self.info.service = Some("tls");
+                return Step::Finished;
+            }
+            let text = if p.from_client {
+                signatures::client_text(data, false)
+            } else {
+                signatures::server_text(data, false)
+            };
+            let found = text
+                .or_else(|| signatures::rdp(data))
+                .or_else(|| signatures::smb(data))
+                .or_else(|| signatures::mqtt(data))
+                .or_else(|| signatures::postgresql(data).filter(|_| p.from_client))
+                .or_else(|| signatures::mysql_greeting(data).filter(|_| !p.from_client))
+                .or_else(|| signatures::kerberos(data, true).filter(|_| near(p, 88)))
+                .or_else(|| signatures::ldap(data).filter(|_| near(p, 389) || near(p, 3268)))
+                .or_else(|| signatures::bittorrent(data));
+            if let Some(found) = found {
+                return self.adopt(found);
+            }
+            if let Some(messages) = dns::parse_stream(data).filter(|m| !m.is_empty())
+                && (near(p, 53) || near(p, 5353))
+            {
+                self.info.service = Some("dns");
+                self.sides[usize::from(!p.from_client)].messages = messages.len();
+                for message in messages {
+                    self.note_dns(message, names);
+                }
+                return Step::Wait;
+            }
+            if p.from_client && signatures::client_text_pending(data) {
+                return Step::Wait;
+            }
+            return Step::SideDone;
+        }
+        // UDP: each datagram on its own. On the DNS ports a message may be cut after its
+        // question (a large answer's first fragment); elsewhere it must parse whole.
+        let dns_port = [53, 5353, 5355, 137].iter().any(|&port| near(p, port));
+        let message = if dns_port {
+            dns::parse_cut(data)
+        } else {
+            dns::parse(data)
+        };
+        if let Some(message) = message {
+            let service = if near(p, 5353) {
+                "mdns"
+            } else if near(p, 5355) {
+                "llmnr"
+            } else if near(p, 137) {
+                "netbios-ns"
+            } else if near(p, 53) || message.question.is_some() {
+                "dns"
+            } else {
+                return Step::SideDone;
+            };
+            self.info.service = Some(service);
+            if service == "netbios-ns" {
+                // NetBIOS names are encoded host names, not DNS names: identified, not read.
+                return Step::Finished;
+            }
+            self.note_dns(message, names);
+            return Step::Wait;
+        }
+        if quic::long_header_version(data).is_some() {
+            self.info.service = Some("quic");
+            return if p.from_client {
+                self.quic_client(data)
+            } else {
+                self.quic_server(data)
+            };
+        }
+        let text = if p.from_client {
+            signatures::client_text(data, true)
+        } else {
+            signatures::server_text(data, true)
+        };
+        let found = text
+            .or_else(|| signatures::dhcp(data).filter(|_| near(p, 67) || near(p, 68)))
+            .or_else(|| signatures::dhcpv6(data).filter(|_| near(p, 546) || near(p, 547)))
+            .or_else(|| signatures::ntp(data).filter(|_| near(p, 123)))
+            .or_else(|| signatures::netbios_datagram(data).filter(|_| near(p, 138)))
+            .or_else(|| signatures::kerberos(data, false).filter(|_| near(p, 88)))
+            .or_else(|| signatures::ldap(data).filter(|_| near(p, 389)));
+        match found {
+            Some(found) => self.adopt(found),
+            None => Step::Wait,
+        }
+    }
+
+    fn adopt(&mut self, found: Found) -> Step {
+        self.info.service = Some(found.service);
+        if let Some(name) = found.server_name {
+            self.info.server_name = Some(name.into());
+            self.info.name_source = Some(NameSource::Http);
+        }
+        // A server's answer only names the protocol; the client's request may still come.
+        if self.info.server_name.is_none() && found.service == "http" {
+            return Step::Wait;
+        }
+        if found.detail.is_some() {
+            self.info.detail = found.detail.map(Into::into);
+        }
+        Step::SideDone
+    }
+
+    fn tls_client(&mut self, data: &[u8]) -> Step {
+        match tls::client_hello(data) {
+            Parsed::Done(hello) => {
+                self.info.service = Some("tls");
+                if let Some(name) = hello.server_name {
+                    self.info.server_name = Some(name.into());
+                    self.info.name_source = Some(NameSource::Tls);
+                }
+                let mut detail = tls::version_name(hello.version);
+                if !hello.alpn.is_empty() {
+                    detail.push_str(", ");
+                    detail.push_str(&hello.alpn.join(" "));
+                }
+                self.info.detail = Some(detail.into());
+                Step::SideDone
+            }
+            Parsed::Partial => Step::Wait,
+            Parsed::No => Step::SideDone,
+        }
+    }
+
+    /// The ServerHello's version replaces the highest one offered.
+    fn set_tls_version(&mut self, version: u16) {
+        let chosen = tls::version_name(version);
+        let alpn = self
+            .info
+            .detail
+            .as_deref()
+            .and_then(|d| d.split_once(", "))
+            .map(|(_, alpn)| alpn.to_string());
+        self.info.detail = Some(
+            match alpn {
+                Some(alpn) => format!("{chosen}, {alpn}"),
+                None => chosen,
+            }
+            .into(),
+        );
+    }
+
+    fn quic_client(&mut self, datagram: &[u8]) -> Step {
+        let initials = self.quic.get_or_insert_with(Default::default);
+        let parsed = initials.feed(datagram);
+        let version = initials.version;
+        let mut detail = version.map(quic::version_name);
+        let step = match parsed {
+            Parsed::Done(hello) => {
+                if let Some(name) = hello.server_name {
+                    self.info.server_name = Some(name.into());
+                    self.info.name_source = Some(NameSource::Quic);
+                }
+                if let Some(d) = detail.as_mut()
+                    && !hello.alpn.is_empty()
+                {
+                    d.push_str(", ");
+                    d.push_str(&hello.alpn.join(" "));
+                }
+                self.quic = None;
+                Step::SideDone
+            }
+            Parsed::Partial => Step::Wait,
+            Parsed::No => Step::SideDone,
+        };
+        if detail.is_some() {
+            self.info.detail = detail.map(Into::into);
+        }
+        step
+    }
+
+    fn quic_server(&mut self, datagram: &[u8]) -> Step {
+        if self.info.detail.is_none() {
+            self.info.detail = quic::long_header_version(datagram)
+                .map(quic::version_name)
+                .map(Into::into);
+        }
+        Step::SideDone
+    }
+
+    fn read_dns(&mut self, data: &[u8], p: &Payload<'_>, names: &mut Vec<(IpAddr, Arc<str>)>) {
+        if p.tcp {
+            // The stream so far: read the messages that are new.
+            if let Some(messages) = dns::parse_stream(data) {
+                let side = usize::from(!p.from_client);
+                let seen = self.sides[side].messages;
+                self.sides[side].messages = messages.len();
+                for message in messages.into_iter().skip(seen) {
+                    self.note_dns(message, names);
+                }
+            }
+        } else if let Some(message) = dns::parse_cut(data) {
+            self.note_dns(message, names);
+        }
+    }
+
+    fn note_dns(&mut self, message: dns::Message, names: &mut Vec<(IpAddr, Arc<str>)>) {
+        let Some((qname, qtype)) = message.question else {
+            return;
+        };
+        if message.response {
+            for answer in &message.answers {
+                if let dns::Answer::Address(addr) = answer {
+                    names.push((*addr, Arc::clone(&qname)));
+                }
+            }
+        }
+        let existing = self
+            .info
+            .dns
+            .iter()
+            .rposition(|e| e.id == message.id && e.name == qname && e.rcode.is_none());
+        match existing {
+            Some(index) if message.response => {
+                let exchange = &mut self.info.dns[index];
+                exchange.rcode = Some(message.rcode);
+                exchange.answers.extend(message.answers);
+            }
+            _ if self.info.dns.len() < DNS_MESSAGES => self.info.dns.push(DnsExchange {
+                id: message.id,
+                name: Arc::clone(&qname),
+                qtype,
+                rcode: message.response.then_some(message.rcode),
+                answers: message.answers,
+            }),
+            _ => {}
+        }
+        if self.info.server_name.is_none() && !qname.is_empty() {
+            self.info.server_name = Some(qname);
+            self.info.name_source = Some(NameSource::Query);
+        }
+    }
+}
+
+enum Step {
+    /// Keep reading this direction.
+    Wait,
+    /// Nothing more to learn from this direction.
+    SideDone,
+    /// Nothing more to learn from the flow.
+    Finished,
+}
+
+/// Either end uses `port`.
+fn near(p: &Payload<'_>, port: u16) -> bool {
+    p.client_port == port || p.server_port == port
+}
+
+/// Add a TCP segment to the direction's stream if it continues it (retransmissions and
+/// segments after a gap are left out: the start of a stream is what identifies it).
+fn append_in_order(direction: &mut Direction, p: &Payload<'_>) {
+    if direction.next_seq.is_none() && p.data.len() == 1 {
+        return; // a keep-alive probe's garbage byte, not the start of the stream
+    }
+    let expected = direction.next_seq.unwrap_or(p.seq);
+    if p.seq != expected || direction.stream.len() >= STREAM_BYTES {
+        return;
+    }
+    let room = STREAM_BYTES - direction.stream.len();
+    let take = p.data.len().min(room);
+    direction.stream.extend_from_slice(&p.data[..take]);
+    direction.next_seq = Some(p.seq.wrapping_add(p.data.len() as u32));
+}

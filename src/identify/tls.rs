@@ -1,0 +1,326 @@
+//! TLS handshakes: the ClientHello's server name (SNI), ALPN and offered versions, and the
+//! ServerHello's chosen version. The record layer may split a handshake message over records
+//! and segments; the caller hands in everything received so far in order.
+
+use super::bytes::{Reader, printable};
+
+/// What a ClientHello tells.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientHello {
+    pub server_name: Option<String>,
+    pub alpn: Vec<String>,
+    /// The highest version offered (supported_versions, else the legacy field).
+    pub version: u16,
+}
+
+/// A parse of a possibly incomplete stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Parsed<T> {
+    Done(T),
+    /// The start fits, more bytes are needed.
+    Partial,
+    /// Not this protocol.
+    No,
+}
+
+const HANDSHAKE: u8 = 22;
+const CLIENT_HELLO: u8 = 1;
+const SERVER_HELLO: u8 = 2;
+/// A handshake message bigger than this is not a hello (post-quantum key shares make
+/// ClientHellos of 1.8 KB; certificates are not read).
+const MAX_HELLO: usize = 16 * 1024;
+
+/// Whether `data` starts like a TLS handshake record (type 22, version 3.x).
+pub fn looks_like_handshake(data: &[u8]) -> bool {
+    matches!(data, [HANDSHAKE, 3, minor, ..] if *minor <= 4)
+}
+
+/// Whether `data` starts with a TLS record of any type (a connection seen after its
+/// handshake): content type 20-23, version SSL 3.0 to TLS 1.3, a plausible length.
+pub fn looks_like_record(data: &[u8]) -> bool {
+    match data {
+        [kind, 3, minor, hi, lo, ..] => {
+            let len = u16::from_be_bytes([*hi, *lo]);
+            (20..=23).contains(kind) && *minor <= 4 && (1..=18 * 1024).contains(&len)
+        }
+        _ => false,
+    }
+}
+
+/// Gather the first handshake message from TLS records at the start of `data`.
+fn first_message(data: &[u8], wanted: u8) -> Parsed<Vec<u8>> {
+    if data.len() < 6 {
+        let fits = data.first().is_none_or(|&b| b == HANDSHAKE)
+            && data.get(1).is_none_or(|&b| b == 3)
+            && data.get(2).is_none_or(|&b| b <= 4);
+        return if fits { Parsed::Partial } else { Parsed::No };
+    }
+    if !looks_like_handshake(data) || data[5] != wanted {
+        return Parsed::No;
+    }
+    let mut message = Vec::new();
+    let mut r = Reader::new(data);
+    loop {
+        let Some(header) = r.take(5) else {
+            return Parsed::Partial;
+        };
+        if header[0] != HANDSHAKE || header[1] != 3 {
+            return Parsed::No;
+        }
+        let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        if len == 0 || len > 18 * 1024 {
+            return Parsed::No;
+        }
+        match r.take(len) {
+            Some(fragment) => message.extend_from_slice(fragment),
+            None => {
+                message.extend_from_slice(r.rest());
+                // Enough to know the message length: wait only for a plausible one.
+                return match message_len(&message) {
+                    Some(total) if total > MAX_HELLO => Parsed::No,
+                    _ => Parsed::Partial,
+                };
+            }
+        }
+        match message_len(&message) {
+            Some(total) if total > MAX_HELLO => return Parsed::No,
+            Some(total) if message.len() >= total => {
+                message.truncate(total);
+                return Parsed::Done(message);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Length of a handshake message (header included) from its 4-byte header.
+fn message_len(message: &[u8]) -> Option<usize> {
+    let b = message.get(..4)?;
+    Some(4 + (u32::from_be_bytes([0, b[1], b[2], b[3]]) as usize))
+}
+
+/// A ClientHello carried in TLS records.
+pub fn client_hello(data: &[u8]) -> Parsed<ClientHello> {
+    match first_message(data, CLIENT_HELLO) {
+        Parsed::Done(message) => match parse_client_hello(&message) {
+            Some(hello) => Parsed::Done(hello),
+            None => Parsed::No,
+        },
+        Parsed::Partial => Parsed::Partial,
+        Parsed::No => Parsed::No,
+    }
+}
+
+/// The version a ServerHello chose.
+pub fn server_hello_version(data: &[u8]) -> Parsed<u16> {
+    match first_message(data, SERVER_HELLO) {
+        Parsed::Done(message) => match parse_server_hello(&message) {
+            Some(version) => Parsed::Done(version),
+            None => Parsed::No,
+        },
+        Parsed::Partial => Parsed::Partial,
+        Parsed::No => Parsed::No,
+    }
+}
+
+/// GREASE values (RFC 8701) are never real versions or extensions.
+fn grease(value: u16) -> bool {
+    value & 0x0f0f == 0x0a0a && value >> 8 == value & 0xff
+}
+
+/// A ClientHello handshake message (type, 3-byte length, body), from TLS or a QUIC CRYPTO
+/// stream.
+pub fn parse_client_hello(message: &[u8]) -> Option<ClientHello> {
+    let mut r = Reader::new(message);
+    if r.u8()? != CLIENT_HELLO {
+        return None;
+    }
+    let body = r.vector(3)?;
+    let mut r = Reader::new(body);
+    let legacy_version = r.u16()?;
+    if legacy_version >> 8 != 3 {
+        return None;
+    }
+    r.skip(32)?; // random
+    let session_id = r.vector(1)?;
+    if session_id.len() > 32 {
+        return None;
+    }
+    let suites = r.vector(2)?;
+    if suites.is_empty() || suites.len() % 2 != 0 {
+        return None;
+    }
+    r.vector(1)?; // compression methods
+    let mut hello = ClientHello {
+        version: legacy_version,
+        ..ClientHello::default()
+    };
+    if r.remaining() == 0 {
+        return Some(hello); // no extensions (SSL 3.0 style)
+    }
+    let mut extensions = Reader::new(r.vector(2)?);
+    while extensions.remaining() > 0 {
+        let kind = extensions.u16()?;
+        let mut data = Reader::new(extensions.vector(2)?);
+        match kind {
+            0 => {
+                let mut list = Reader::new(data.vector(2)?);
+                while list.remaining() > 0 {
+                    let name_type = list.u8()?;
+                    let name = list.vector(2)?;
+                    if name_type == 0 && hello.server_name.is_none() {
+                        // Names as sent (some clients append a port), lower case.
+                        hello.server_name = printable(name)
+                            .filter(|n| !n.is_empty() && n.len() <= 255 && !n.contains(' '))
+                            .map(str::to_ascii_lowercase);
+                    }
+                }
+            }
+            16 => {
+                let mut list = Reader::new(data.vector(2)?);
+                while list.remaining() > 0 {
+                    let protocol = list.vector(1)?;
+                    if let Some(p) = printable(protocol) {
+                        hello.alpn.push(p.to_string());
+                    }
+                }
+            }
+            43 => {
+                let mut versions = Reader::new(data.vector(1)?);
+                while versions.remaining() > 0 {
+                    let v = versions.u16()?;
+                    if !grease(v) && v >> 8 == 3 {
+                        hello.version = hello.version.max(v);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(hello)
+}
+
+fn parse_server_hello(message: &[u8]) -> Option<u16> {
+    let mut r = Reader::new(message);
+    if r.u8()? != SERVER_HELLO {
+        return None;
+    }
+    let body = r.vector(3)?;
+    let mut r = Reader::new(body);
+    let mut version = r.u16()?;
+    r.skip(32)?;
+    r.vector(1)?; // session id
+    r.skip(3)?; // cipher suite, compression
+    if r.remaining() > 0 {
+        let mut extensions = Reader::new(r.vector(2)?);
+        while extensions.remaining() > 0 {
+            let kind = extensions.u16()?;
+            let data = extensions.vector(2)?;
+            if kind == 43 && data.len() == 2 {
+                version = u16::from_be_bytes([data[0], data[1]]);
+            }
+        }
+    }
+    Some(version)
+}
+
+/// "TLS 1.3", "SSL 3.0", ...
+pub fn version_name(version: u16) -> String {
+    match version {
+        0x0300 => "SSL 3.0".into(),
+        0x0301..=0x0304 => format!("TLS 1.{}", (version & 0xff) - 1),
+        other => format!("TLS 0x{other:04x}"),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A ClientHello as a handshake message, with the given SNI and ALPN, offering TLS 1.3
+    /// (and a GREASE version).
+    pub fn client_hello_message(sni: &str, alpn: &[&str], padding: usize) -> Vec<u8> {
+        let mut ext = Vec::new();
+        let mut push = |kind: u16, data: Vec<u8>| {
+            ext.extend_from_slice(&kind.to_be_bytes());
+            ext.extend_from_slice(&(data.len() as u16).to_be_bytes());
+            ext.extend_from_slice(&data);
+        };
+        let mut sni_ext = Vec::new();
+        sni_ext.extend_from_slice(&((sni.len() + 3) as u16).to_be_bytes());
+        sni_ext.push(0);
+        sni_ext.extend_from_slice(&(sni.len() as u16).to_be_bytes());
+        sni_ext.extend_from_slice(sni.as_bytes());
+        push(0, sni_ext);
+        let mut list = Vec::new();
+        for p in alpn {
+            list.push(p.len() as u8);
+            list.extend_from_slice(p.as_bytes());
+        }
+        let mut alpn_ext = (list.len() as u16).to_be_bytes().to_vec();
+        alpn_ext.extend_from_slice(&list);
+        push(16, alpn_ext);
+        push(43, vec![4, 0x1a, 0x1a, 0x03, 0x04]);
+        push(21, vec![0; padding]);
+        let mut body = vec![3, 3];
+        body.extend_from_slice(&[7; 32]);
+        body.push(0);
+        body.extend_from_slice(&[0, 4, 0x13, 0x01, 0x13, 0x02]);
+        body.extend_from_slice(&[1, 0]);
+        body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
+        body.extend_from_slice(&ext);
+        let mut message = vec![CLIENT_HELLO];
+        message.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        message.extend_from_slice(&body);
+        message
+    }
+
+    /// `message` in TLS records of at most `record` bytes each.
+    pub fn in_records(message: &[u8], record: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        for chunk in message.chunks(record) {
+            out.extend_from_slice(&[HANDSHAKE, 3, 1]);
+            out.extend_from_slice(&(chunk.len() as u16).to_be_bytes());
+            out.extend_from_slice(chunk);
+        }
+        out
+    }
+
+    #[test]
+    fn reads_sni_alpn_and_version() {
+        let stream = in_records(
+            &client_hello_message("Example.COM", &["h2", "http/1.1"], 0),
+            16384,
+        );
+        let Parsed::Done(hello) = client_hello(&stream) else {
+            panic!("not parsed");
+        };
+        assert_eq!(hello.server_name.as_deref(), Some("example.com"));
+        assert_eq!(hello.alpn, ["h2", "http/1.1"]);
+        assert_eq!(version_name(hello.version), "TLS 1.3");
+    }
+
+    #[test]
+    fn a_hello_split_over_records_and_segments() {
+        let stream = in_records(&client_hello_message("a.example", &[], 1500), 1000);
+        for cut in [1, 5, 6, 100, 1004, 1006, stream.len() - 1] {
+            assert_eq!(
+                client_hello(&stream[..cut]),
+                Parsed::Partial,
+                "cut at {cut}"
+            );
+        }
+        assert!(
+            matches!(client_hello(&stream), Parsed::Done(h) if h.server_name.as_deref() == Some("a.example"))
+        );
+    }
+
+    #[test]
+    fn other_bytes_are_not_tls() {
+        assert_eq!(client_hello(b"GET / HTTP/1.1\r\n"), Parsed::No);
+        assert_eq!(client_hello(&[22, 3, 1, 0, 0, 1]), Parsed::No);
+        let mut bogus = in_records(&client_hello_message("x", &[], 0), 16384);
+        bogus[9] = 9; // the ClientHello's version byte
+        assert_eq!(client_hello(&bogus), Parsed::No);
+    }
+}

@@ -1,0 +1,131 @@
+//! The DNS view: every name the capture's DNS flows asked about, how often, what came back,
+//! and who asked: the quickest way to see what a host talked to.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::IpAddr;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::{FlowView, SCHEMA_VERSION, Summary};
+use crate::enrich::{Enricher, Tags};
+use crate::flow::Flow;
+use crate::identify::dns::{Answer, rcode_name, type_name};
+use crate::pipeline::CaptureStats;
+
+/// Answers and clients listed per name; counts go on beyond.
+const LISTED: usize = 16;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DnsReport {
+    pub schema_version: u32,
+    pub summary: Summary,
+    /// Questions, most asked first.
+    pub names: Vec<DnsName>,
+}
+
+/// One question (name and record type) over the whole capture.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DnsName {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub qtype: String,
+    pub queries: u64,
+    /// Responses by response code (`NOERROR`, `NXDOMAIN`, ...).
+    pub responses: BTreeMap<&'static str, u64>,
+    /// Queries that saw no response in the capture.
+    pub unanswered: u64,
+    /// Distinct addresses and aliases answered (the first 16).
+    pub answers: Vec<String>,
+    /// Distinct clients that asked, and the first 16 of them.
+    pub client_count: u64,
+    pub clients: Vec<IpAddr>,
+}
+
+#[derive(Default)]
+struct Entry {
+    queries: u64,
+    responses: BTreeMap<&'static str, u64>,
+    unanswered: u64,
+    answers: Vec<String>,
+    clients: Vec<IpAddr>,
+    client_count: u64,
+}
+
+/// Builds the [`DnsReport`] from the DNS exchanges of each flow.
+#[derive(Default)]
+pub struct DnsView {
+    entries: FxHashMap<(String, u16), Entry>,
+    /// Distinct clients per question beyond the listed ones, counted exactly.
+    seen_clients: FxHashMap<(String, u16), rustc_hash::FxHashSet<IpAddr>>,
+}
+
+impl FlowView for DnsView {
+    fn add(&mut self, flow: Flow, _: Tags, _: &Enricher, _: &CaptureStats) -> io::Result<()> {
+        let Some(app) = flow.app.as_ref() else {
+            return Ok(());
+        };
+        let client = flow.src().addr;
+        for exchange in &app.info.dns {
+            let name = if exchange.name.is_empty() {
+                "." // the root
+            } else {
+                &exchange.name
+            };
+            let key = (name.to_string(), exchange.qtype);
+            let entry = self.entries.entry(key.clone()).or_default();
+            entry.queries += 1;
+            match exchange.rcode {
+                Some(rcode) => *entry.responses.entry(rcode_name(rcode)).or_insert(0) += 1,
+                None => entry.unanswered += 1,
+            }
+            for answer in &exchange.answers {
+                let text = match answer {
+                    Answer::Address(addr) => addr.to_string(),
+                    Answer::Alias(name) => name.to_string(),
+                };
+                if entry.answers.len() < LISTED && !entry.answers.contains(&text) {
+                    entry.answers.push(text);
+                }
+            }
+            if self.seen_clients.entry(key).or_default().insert(client) {
+                entry.client_count += 1;
+                if entry.clients.len() < LISTED {
+                    entry.clients.push(client);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DnsView {
+    pub fn finish(self, summary: Summary) -> DnsReport {
+        let mut names: Vec<DnsName> = self
+            .entries
+            .into_iter()
+            .map(|((name, qtype), e)| DnsName {
+                name,
+                qtype: type_name(qtype),
+                queries: e.queries,
+                responses: e.responses,
+                unanswered: e.unanswered,
+                answers: e.answers,
+                client_count: e.client_count,
+                clients: e.clients,
+            })
+            .collect();
+        names.sort_by(|a, b| {
+            b.queries
+                .cmp(&a.queries)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.qtype.cmp(&b.qtype))
+        });
+        DnsReport {
+            schema_version: SCHEMA_VERSION,
+            summary,
+            names,
+        }
+    }
+}
