@@ -69,6 +69,11 @@ read -r t rss < <(measure "$bin" flows "$capture" --format json)
 report "ca-cli flows --format json" "$t" "$rss" "$base"
 read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --no-geoip)
 report "ca-cli flows --no-geoip" "$t" "$rss" "$base"
+# Payload identification's cost (issue 7 budgets 15%): the same run without it.
+read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --no-identify)
+report "ca-cli flows --no-identify" "$t" "$rss" "$base"
+read -r t rss < <(measure "$bin" dns "$capture" --format json)
+report "ca-cli dns --format json" "$t" "$rss" "$base"
 for view in stats protocols geo; do
   read -r t rss < <(measure "$bin" "$view" "$capture" --format json)
   report "ca-cli $view --format json" "$t" "$rss" "$base"

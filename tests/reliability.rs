@@ -415,8 +415,9 @@ fn ctrl_c_on_an_idle_pipe_leaves_at_once_without_a_half_written_file() {
 // ---------------------------------------------------------------------------------------------
 // Fuzz crashers
 
-/// Every input that once crashed, hung or blew up a fuzz target (`fixtures/fuzz/TARGET/`) now
-/// runs to a result or a clean error, through the target's own entry point.
+/// Every input kept from the fuzz targets (`fixtures/fuzz/TARGET/`: crashers, hangs and
+/// blow-ups once found, named `crash-*`, and samples of the corpora the fuzzers grew,
+/// `corpus-*`) runs to a result or a clean error, through the target's own entry point.
 #[test]
 fn every_fuzz_crasher_is_harmless_now() {
     let root = common::fixture("fuzz");
@@ -426,6 +427,7 @@ fn every_fuzz_crasher_is_harmless_now() {
         "pipeline",
         "packet_dissector",
         "filter_parser",
+        "payload_identifier",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
@@ -448,6 +450,26 @@ fn every_fuzz_crasher_is_harmless_now() {
                 }
                 "filter_parser" => {
                     let _ = ca_cli::filter::parse(&String::from_utf8_lossy(&data));
+                }
+                "payload_identifier" => {
+                    for tcp in [true, false] {
+                        let mut app = ca_cli::identify::App::default();
+                        let mut names = Vec::new();
+                        for (i, packet) in data.chunks(600).enumerate() {
+                            app.inspect(
+                                &ca_cli::identify::Payload {
+                                    data: packet,
+                                    from_client: i % 3 != 2,
+                                    tcp,
+                                    seq: (i * 600) as u32,
+                                    client_port: 40000,
+                                    server_port: [53, 443, 80, 5353][i % 4],
+                                },
+                                &mut names,
+                            );
+                        }
+                        let _ = app.info.detail();
+                    }
                 }
                 _ => {
                     let _ = analyze_bytes(&data);
@@ -477,5 +499,6 @@ fn every_fuzz_crasher_is_harmless_now() {
             checked += 1;
         }
     }
-    eprintln!("{checked} fuzz crashers checked");
+    eprintln!("{checked} fuzz inputs checked");
+    assert!(checked >= 20, "fixtures/fuzz holds only {checked} inputs");
 }

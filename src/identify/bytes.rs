@@ -104,7 +104,7 @@ pub fn host_name(bytes: &[u8]) -> Option<&str> {
 
 /// The first line of `data` (without CR LF), if a whole line is there.
 pub fn first_line(data: &[u8]) -> Option<&[u8]> {
-    let end = data.iter().position(|&b| b == b'\n')?;
+    let end = memchr::memchr(b'\n', data)?;
     let line = &data[..end];
     Some(line.strip_suffix(b"\r").unwrap_or(line))
 }

@@ -53,7 +53,7 @@ const HTTP_METHODS: [&str; 16] = [
 /// protocol are checked byte by byte: targets run to kilobytes and are not needed.
 fn request_line(line: &[u8]) -> Option<(&str, &[u8], &str)> {
     let first_space = line.iter().take(17).position(|&b| b == b' ')?;
-    let last_space = line.iter().rposition(|&b| b == b' ')?;
+    let last_space = memchr::memrchr(b' ', line)?;
     if last_space <= first_space + 1 {
         return None;
     }
@@ -76,7 +76,14 @@ fn request_line(line: &[u8]) -> Option<(&str, &[u8], &str)> {
 /// The Host and User-Agent values of an HTTP-like head, in one pass over its lines.
 fn host_and_agent(head: &[u8]) -> (Option<&str>, Option<&str>) {
     let (mut host, mut agent) = (None, None);
-    for line in head.split(|&b| b == b'\n').skip(1) {
+    for line in memchr::memchr_iter(b'\n', head)
+        .scan(0, |start, end| {
+            let line = &head[*start..end];
+            *start = end + 1;
+            Some(line)
+        })
+        .skip(1)
+    {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() || (host.is_some() && agent.is_some()) {
             break;

@@ -7,10 +7,14 @@ Usage: python3 tests/fuzz/seed.py [CORPUS_DIR]   (writes tests/fuzz/corpus/<targ
 - packet_dissector: up to 40 frames of every classic pcap, prefixed with the two bytes the
   target reads as its link-type choice.
 - filter_parser: the expressions the README and the tests use.
+- payload_identifier: the first TCP/UDP payloads of every capture, read with tshark when it is
+  installed, behind the three bytes the target reads as ports, transport and packet size.
 """
 import hashlib
 import pathlib
+import shutil
 import struct
+import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -73,8 +77,19 @@ def main():
                 put("packet_dissector", bytes([250, linktype]) + frame)
     for text in FILTERS:
         put("filter_parser", text.encode())
-    for target in ("capture_decoder", "pipeline", "packet_dissector", "filter_parser"):
-        count = len(list((HERE / "corpus" / target).iterdir()))
+    if shutil.which("tshark"):
+        for path in captures:
+            fields = ["-e", "tcp.payload", "-e", "udp.payload"]
+            run = subprocess.run(["tshark", "-r", str(path), "-c", "300", "-T", "fields", *fields],
+                                 capture_output=True, text=True)
+            for line in run.stdout.splitlines():
+                tcp_hex, _, udp_hex = line.partition("\t")
+                payload = (tcp_hex or udp_hex).split(",")[0].replace(":", "")
+                if payload:
+                    put("payload_identifier", bytes([0x6F, 1 if tcp_hex else 0, 255]) + bytes.fromhex(payload)[:4000])
+    for target in ("capture_decoder", "pipeline", "packet_dissector", "filter_parser", "payload_identifier"):
+        directory = HERE / "corpus" / target
+        count = len(list(directory.iterdir())) if directory.is_dir() else 0
         print(f"{target}: {count} seeds")
 
 
