@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
 use crate::capture::Timestamp;
 use crate::dissect::tcp_flags::{ACK, SYN};
-use crate::identify::{NameSource, Payload};
+use crate::identify::{App, AppInfo, NameSource, Payload};
 
 const NANOS_PER_SEC: u64 = 1_000_000_000;
 
@@ -365,12 +365,18 @@ fn finalize(flow: &mut Flow, dns_names: &FxHashMap<IpAddr, Arc<str>>) {
     if let Some(app) = flow.app.as_mut() {
         app.close();
     }
+    // A flow whose payload said nothing keeps nothing: long lists hold many of them.
+    if flow.app.as_ref().is_some_and(|app| app.is_empty()) {
+        flow.app = None;
+    }
     let unnamed = flow
         .app
         .as_ref()
         .is_none_or(|a| a.info.server_name.is_none());
     if unnamed && let Some(name) = dns_names.get(&flow.dst().addr) {
-        let app = flow.app.get_or_insert_with(Box::default);
+        let app = flow
+            .app
+            .get_or_insert_with(|| Box::new(App::found(AppInfo::default())));
         app.info.server_name = Some(Arc::clone(name));
         app.info.name_source = Some(NameSource::Dns);
     }
@@ -585,5 +591,45 @@ mod tests {
         assert_eq!(busy[0].total_packets(), 1001);
         // Ordinary flows were never held past the limit, so none was split either.
         assert_eq!(flows.len(), 1000);
+    }
+
+    #[test]
+    fn finished_flows_keep_findings_only() {
+        let mut table = FlowTable::new(IdleTimeouts::zeek_defaults());
+        let udp = |src: u16, dst: u16| {
+            FlowKey::new(
+                ip(1),
+                ip(2),
+                PROTO_UDP,
+                Transport::Ports {
+                    src,
+                    dst,
+                    tcp_flags: 0,
+                },
+            )
+        };
+        // A payload that says nothing, and a DNS query that names its server.
+        let (key, side) = udp(40000, 9999);
+        table.add(
+            key,
+            side,
+            &Contribution::packet(secs(0), 60, 4, None),
+            b"\x01\x02\x03\x04",
+            0,
+        );
+        let query = crate::identify::dns::tests::query(7, "login.example.com");
+        let (key, side) = udp(40001, 53);
+        table.add(
+            key,
+            side,
+            &Contribution::packet(secs(0), 60, 30, None),
+            &query,
+            0,
+        );
+        let flows = table.into_flows();
+        assert!(flows[0].app.is_none(), "nothing found, nothing kept");
+        let app = flows[1].app.as_ref().unwrap();
+        assert!(!app.inspecting(), "inspection state freed");
+        assert_eq!(app.info.server_name.as_deref(), Some("login.example.com"));
     }
 }

@@ -284,6 +284,18 @@ pub fn type_name(kind: u16) -> String {
 pub(crate) mod tests {
     use super::*;
 
+    /// A standard query for `name` (type A).
+    pub fn query(id: u16, qname: &str) -> Vec<u8> {
+        let mut m = id.to_be_bytes().to_vec();
+        m.extend_from_slice(&[0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
+        for label in qname.split('.') {
+            m.push(label.len() as u8);
+            m.extend_from_slice(label.as_bytes());
+        }
+        m.extend_from_slice(&[0, 0, 1, 0, 1]);
+        m
+    }
+
     /// A response for `name` with an alias and an address answer, using a compression pointer.
     pub fn response(id: u16, qname: &str, alias: &str, addr: [u8; 4]) -> Vec<u8> {
         let mut m = id.to_be_bytes().to_vec();

@@ -119,28 +119,55 @@ struct Direction {
     done: bool,
 }
 
-/// A flow's identification: its findings, and the inspection state while it goes on.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A flow's identification: its findings, and the inspection state while it goes on (boxed
+/// apart, so a flow keeps only its findings once inspection ends).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct App {
     pub info: AppInfo,
+    state: Option<Box<Inspection>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Inspection {
     sides: [Direction; 2],
     quic: Option<Box<quic::ClientInitials>>,
-    over: bool,
+}
+
+impl Default for App {
+    fn default() -> App {
+        App {
+            info: AppInfo::default(),
+            state: Some(Box::default()),
+        }
+    }
 }
 
 impl App {
+    /// Findings made elsewhere (a DNS answer naming the server), with no inspection to do.
+    pub fn found(info: AppInfo) -> App {
+        App { info, state: None }
+    }
+
     /// Whether payload is still being inspected.
     pub fn inspecting(&self) -> bool {
-        !self.over
+        self.state.is_some()
+    }
+
+    /// The inspection state (present while [`App::inspecting`]).
+    fn sides(&mut self) -> Option<&mut [Direction; 2]> {
+        self.state.as_mut().map(|s| &mut s.sides)
     }
 
     /// Look at one packet's payload. DNS answers that name addresses go to `names`.
     pub fn inspect(&mut self, payload: &Payload<'_>, names: &mut Vec<(IpAddr, Arc<str>)>) {
-        if self.over || payload.data.is_empty() {
+        if payload.data.is_empty() {
             return;
         }
         let side = usize::from(!payload.from_client);
-        let direction = &mut self.sides[side];
+        let Some(sides) = self.sides() else {
+            return;
+        };
+        let direction = &mut sides[side];
         if direction.done {
             return;
         }
@@ -163,23 +190,33 @@ impl App {
             return;
         }
         let verdict = self.step(data, payload, names);
-        if payload.tcp && !self.over {
+        if payload.tcp
+            && let Some(sides) = self.sides()
+        {
             if first_segment {
                 if matches!(verdict, Step::Wait) {
-                    append_in_order(&mut self.sides[side], payload);
+                    append_in_order(&mut sides[side], payload);
                 }
             } else {
-                self.sides[side].stream = stream;
+                sides[side].stream = stream;
             }
         }
         match verdict {
             Step::Wait => {}
-            Step::SideDone => self.sides[side].done = true,
+            Step::SideDone => {
+                if let Some(sides) = self.sides() {
+                    sides[side].done = true;
+                }
+            }
             Step::Finished => self.finish(),
         }
         let exhausted = |d: &Direction| d.done || d.packets >= PACKETS_PER_SIDE;
         let dns = matches!(self.info.service, Some("dns" | "mdns" | "llmnr"));
-        if !dns && self.sides.iter().all(exhausted) {
+        if !dns
+            && self
+                .sides()
+                .is_some_and(|sides| sides.iter().all(exhausted))
+        {
             self.finish();
         }
     }
@@ -189,11 +226,14 @@ impl App {
         self.finish();
     }
 
-    /// Stop inspecting and free the buffers.
+    /// Whether inspection found nothing: the flow need not keep it.
+    pub fn is_empty(&self) -> bool {
+        !self.inspecting() && self.info == AppInfo::default()
+    }
+
+    /// Stop inspecting and free the state.
     fn finish(&mut self) {
-        self.over = true;
-        self.sides = Default::default();
-        self.quic = None;
+        self.state = None;
     }
 
     fn step(&mut self, data: &[u8], p: &Payload<'_>, names: &mut Vec<(IpAddr, Arc<str>)>) -> Step {
@@ -271,7 +311,9 @@ impl App {
                 && (near(p, 53) || near(p, 5353))
             {
                 self.info.service = Some("dns");
-                self.sides[usize::from(!p.from_client)].messages = messages.len();
+                if let Some(sides) = self.sides() {
+                    sides[usize::from(!p.from_client)].messages = messages.len();
+                }
                 for message in messages {
                     self.note_dns(message, names);
                 }
@@ -392,7 +434,10 @@ impl App {
     }
 
     fn quic_client(&mut self, datagram: &[u8]) -> Step {
-        let initials = self.quic.get_or_insert_with(Default::default);
+        let Some(state) = self.state.as_mut() else {
+            return Step::Finished;
+        };
+        let initials = state.quic.get_or_insert_with(Default::default);
         let parsed = initials.feed(datagram);
         let version = initials.version;
         let mut detail = version.map(quic::version_name);
@@ -408,7 +453,9 @@ impl App {
                     d.push_str(", ");
                     d.push_str(&hello.alpn.join(" "));
                 }
-                self.quic = None;
+                if let Some(state) = self.state.as_mut() {
+                    state.quic = None;
+                }
                 Step::SideDone
             }
             Parsed::Partial => Step::Wait,
@@ -434,8 +481,11 @@ impl App {
             // The stream so far: read the messages that are new.
             if let Some(messages) = dns::parse_stream(data) {
                 let side = usize::from(!p.from_client);
-                let seen = self.sides[side].messages;
-                self.sides[side].messages = messages.len();
+                let Some(sides) = self.sides() else {
+                    return;
+                };
+                let seen = sides[side].messages;
+                sides[side].messages = messages.len();
                 for message in messages.into_iter().skip(seen) {
                     self.note_dns(message, names);
                 }
