@@ -15,6 +15,9 @@ pub struct AnalysisConfig {
     pub interrupt: Interrupt,
     /// Leave payloads unread: services are the ports' guesses, no server names.
     pub no_identify: bool,
+    /// Keep every DNS answer, aliases included, in the flows' DNS exchanges (the DNS view
+    /// lists them; other views need only questions and addresses).
+    pub dns_details: bool,
 }
 
 /// Order of the flow list.

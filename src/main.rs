@@ -227,7 +227,8 @@ fn run(cli: Cli, interrupt: &Interrupt) -> Result<Exit> {
             )
         }
         Command::Dns(args) => {
-            let prepared = prepare(&args.capture, args.output.quiet, interrupt)?;
+            let mut prepared = prepare(&args.capture, args.output.quiet, interrupt)?;
+            prepared.config.dns_details = true;
             let (stats, scan) = prepared.scan(DnsView::default())?;
             let summary = scan.summary(&stats);
             let report = scan.view.finish(summary);
@@ -334,6 +335,7 @@ fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Pre
         max_flows: (args.analysis.max_flows > 0).then_some(args.analysis.max_flows),
         interrupt: interrupt.clone(),
         no_identify: args.analysis.no_identify,
+        dns_details: false,
     };
     Ok(Prepared {
         inputs,

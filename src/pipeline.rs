@@ -395,7 +395,8 @@ pub fn analyze_into<S: FlowSink>(
         },
         table: FlowTable::new(config.idle_timeouts)
             .with_max_flows(config.max_flows)
-            .with_identification(!config.no_identify),
+            .with_identification(!config.no_identify)
+            .with_dns_details(config.dns_details),
         defrag: Defragmenter::new(),
         orphans: Vec::new(),
         sink,

@@ -464,6 +464,7 @@ fn every_fuzz_crasher_is_harmless_now() {
                                     seq: (i * 600) as u32,
                                     client_port: 40000,
                                     server_port: [53, 443, 80, 5353][i % 4],
+                                    dns_details: tcp,
                                 },
                                 &mut names,
                             );

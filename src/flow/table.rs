@@ -142,6 +142,8 @@ pub struct FlowTable {
     new_names: Vec<(IpAddr, Arc<str>)>,
     /// Payloads are inspected to identify services and server names.
     identify: bool,
+    /// DNS answers are kept whole (aliases too), for the DNS view.
+    dns_details: bool,
 }
 
 impl FlowTable {
@@ -160,6 +162,7 @@ impl FlowTable {
             dns_names: FxHashMap::default(),
             new_names: Vec::new(),
             identify: true,
+            dns_details: false,
         }
     }
 
@@ -173,6 +176,12 @@ impl FlowTable {
     /// Inspect payloads (the default) or not.
     pub fn with_identification(mut self, identify: bool) -> Self {
         self.identify = identify;
+        self
+    }
+
+    /// Keep every DNS answer, aliases included (the DNS view lists them).
+    pub fn with_dns_details(mut self, keep: bool) -> Self {
+        self.dns_details = keep;
         self
     }
 
@@ -252,6 +261,7 @@ impl FlowTable {
                 seq: tcp_seq,
                 client_port: client.port,
                 server_port: server.port,
+                dns_details: self.dns_details,
             };
             flow.app
                 .get_or_insert_with(Box::default)

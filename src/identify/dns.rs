@@ -102,17 +102,18 @@ fn skip_name(message: &[u8], r: &mut Reader<'_>) -> Option<()> {
 }
 
 /// A whole DNS message, strictly.
-pub fn parse(message: &[u8]) -> Option<Message> {
-    parse_with(message, true)
+pub fn parse(message: &[u8], aliases: bool) -> Option<Message> {
+    parse_with(message, true, aliases)
 }
 
 /// A DNS message that may be cut short after its question (the first fragment of a large
 /// response, or a short snaplen): the answers that are whole are read. For DNS ports only.
-pub fn parse_cut(message: &[u8]) -> Option<Message> {
-    parse_with(message, false)
+pub fn parse_cut(message: &[u8], aliases: bool) -> Option<Message> {
+    parse_with(message, false, aliases)
 }
 
-fn parse_with(message: &[u8], strict: bool) -> Option<Message> {
+/// `aliases`: read CNAME targets too (the DNS view lists them; flows need only addresses).
+fn parse_with(message: &[u8], strict: bool, aliases: bool) -> Option<Message> {
     let mut r = Reader::new(message);
     let id = r.u16()?;
     let flags = r.u16()?;
@@ -166,7 +167,7 @@ fn parse_with(message: &[u8], strict: bool) -> Option<Message> {
         u32::from(an)
     };
     for index in 0..records {
-        match record(message, &mut r, index < u32::from(an)) {
+        match record(message, &mut r, index < u32::from(an), aliases) {
             Some(Some(answer)) => answers.push(answer),
             Some(None) => {}
             None if strict => return None,
@@ -187,7 +188,12 @@ fn parse_with(message: &[u8], strict: bool) -> Option<Message> {
 
 /// One resource record: `Some(None)` for a record read but not kept (not an answer, or of
 /// another type), `None` when it does not parse.
-fn record(message: &[u8], r: &mut Reader<'_>, answer: bool) -> Option<Option<Answer>> {
+fn record(
+    message: &[u8],
+    r: &mut Reader<'_>,
+    answer: bool,
+    aliases: bool,
+) -> Option<Option<Answer>> {
     skip_name(message, r)?;
     let kind = r.u16()?;
     let class = r.u16()?;
@@ -209,7 +215,7 @@ fn record(message: &[u8], r: &mut Reader<'_>, answer: bool) -> Option<Option<Ans
             b.copy_from_slice(data);
             Some(Answer::Address(IpAddr::V6(Ipv6Addr::from(b))))
         }
-        (5, _) => {
+        (5, _) if aliases => {
             let mut at = Reader::new(message);
             at.skip(data_start + 2)?;
             Some(Answer::Alias(name(message, &mut at)?))
@@ -220,7 +226,7 @@ fn record(message: &[u8], r: &mut Reader<'_>, answer: bool) -> Option<Option<Ans
 
 /// DNS over TCP: messages with a two-byte length prefix, as many as are whole in `stream`.
 /// `None` when the start is not DNS.
-pub fn parse_stream(stream: &[u8]) -> Option<Vec<Message>> {
+pub fn parse_stream(stream: &[u8], aliases: bool) -> Option<Vec<Message>> {
     let mut r = Reader::new(stream);
     let mut messages = Vec::new();
     while r.remaining() >= 2 {
@@ -235,7 +241,7 @@ pub fn parse_stream(stream: &[u8]) -> Option<Vec<Message>> {
             break;
         }
         r.skip(2)?;
-        messages.push(parse(r.take(len)?)?);
+        messages.push(parse(r.take(len)?, aliases)?);
     }
     Some(messages)
 }
@@ -324,13 +330,13 @@ pub(crate) mod tests {
 
     #[test]
     fn reads_questions_aliases_and_addresses() {
-        let m = parse(&response(
-            7,
-            "Login.Example.com",
-            "edge.cdn.net",
-            [20, 1, 2, 3],
-        ))
-        .unwrap();
+        let message = response(7, "Login.Example.com", "edge.cdn.net", [20, 1, 2, 3]);
+        let without_aliases = parse(&message, false).unwrap();
+        assert_eq!(
+            without_aliases.answers,
+            [Answer::Address(IpAddr::V4(Ipv4Addr::new(20, 1, 2, 3)))]
+        );
+        let m = parse(&message, true).unwrap();
         assert!(m.response);
         assert_eq!(m.question, Some((Arc::from("login.example.com"), 1)));
         assert_eq!(
@@ -347,11 +353,11 @@ pub(crate) mod tests {
         let mut looped = response(1, "a.b", "c.d", [1, 2, 3, 4]);
         looped[12] = 0xc0;
         looped[13] = 12;
-        assert_eq!(parse(&looped), None);
+        assert_eq!(parse(&looped, true), None);
         let mut longer = response(1, "a.b", "c.d", [1, 2, 3, 4]);
         longer.push(0);
-        assert_eq!(parse(&longer), None);
-        assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), None);
+        assert_eq!(parse(&longer, true), None);
+        assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", true), None);
     }
 
     #[test]
@@ -361,6 +367,6 @@ pub(crate) mod tests {
         stream.extend_from_slice(&one);
         stream.extend_from_slice(&(one.len() as u16).to_be_bytes());
         stream.extend_from_slice(&one[..5]);
-        assert_eq!(parse_stream(&stream).map(|m| m.len()), Some(1));
+        assert_eq!(parse_stream(&stream, true).map(|m| m.len()), Some(1));
     }
 }

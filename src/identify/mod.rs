@@ -105,6 +105,9 @@ pub struct Payload<'a> {
     pub seq: u32,
     pub client_port: u16,
     pub server_port: u16,
+    /// Keep every DNS answer, aliases included, for the DNS view (flows need only the
+    /// questions and the addresses answered).
+    pub dns_details: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -307,7 +310,7 @@ impl App {
             if let Some(found) = found {
                 return self.adopt(found);
             }
-            if let Some(messages) = dns::parse_stream(data).filter(|m| !m.is_empty())
+            if let Some(messages) = dns::parse_stream(data, p.dns_details).filter(|m| !m.is_empty())
                 && (near(p, 53) || near(p, 5353))
             {
                 self.info.service = Some("dns");
@@ -328,9 +331,9 @@ impl App {
         // question (a large answer's first fragment); elsewhere it must parse whole.
         let dns_port = [53, 5353, 5355, 137].iter().any(|&port| near(p, port));
         let message = if dns_port {
-            dns::parse_cut(data)
+            dns::parse_cut(data, p.dns_details)
         } else {
-            dns::parse(data)
+            dns::parse(data, p.dns_details)
         };
         if let Some(message) = message {
             let service = if near(p, 5353) {
@@ -479,7 +482,7 @@ impl App {
     fn read_dns(&mut self, data: &[u8], p: &Payload<'_>, names: &mut Vec<(IpAddr, Arc<str>)>) {
         if p.tcp {
             // The stream so far: read the messages that are new.
-            if let Some(messages) = dns::parse_stream(data) {
+            if let Some(messages) = dns::parse_stream(data, p.dns_details) {
                 let side = usize::from(!p.from_client);
                 let Some(sides) = self.sides() else {
                     return;
@@ -490,7 +493,7 @@ impl App {
                     self.note_dns(message, names);
                 }
             }
-        } else if let Some(message) = dns::parse_cut(data) {
+        } else if let Some(message) = dns::parse_cut(data, p.dns_details) {
             self.note_dns(message, names);
         }
     }

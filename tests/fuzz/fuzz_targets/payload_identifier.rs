@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
                 seq: seq[side],
                 client_port,
                 server_port,
+                dns_details: shape & 0x80 != 0,
             },
             &mut names,
         );
