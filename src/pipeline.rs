@@ -354,6 +354,11 @@ impl Interrupt {
     pub fn is_noticed(&self) -> bool {
         self.0.noticed.load(Ordering::SeqCst)
     }
+
+    /// The analysis saw the request and stops reading.
+    fn notice(&self) {
+        self.0.noticed.store(true, Ordering::SeqCst);
+    }
 }
 
 /// Reads nothing more once the analysis has been told to stop: its output was closed (so a
@@ -371,7 +376,7 @@ impl<R: Read> Read for Stoppable<R> {
             return Ok(0);
         }
         if self.interrupt.is_raised() {
-            self.interrupt.0.noticed.store(true, Ordering::SeqCst);
+            self.interrupt.notice();
             return Ok(0);
         }
         self.inner.read(buf)

@@ -11,28 +11,11 @@ use std::time::{Duration, Instant};
 
 use ca_cli::source::{Inputs, OpenedInput};
 use ca_cli::{AnalysisConfig, analyze};
-use common::ca_cli;
+use common::{ca_cli, pcap_header, pcap_record};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
 // Building captures
-
-fn pcap_header(linktype: u32) -> Vec<u8> {
-    let mut out = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    for word in [0u32, 0, 262_144, linktype] {
-        out.extend_from_slice(&word.to_le_bytes());
-    }
-    out
-}
-
-fn pcap_record(out: &mut Vec<u8>, seconds: u32, micros: u32, frame: &[u8]) {
-    for word in [seconds, micros, frame.len() as u32, frame.len() as u32] {
-        out.extend_from_slice(&word.to_le_bytes());
-    }
-    out.extend_from_slice(frame);
-}
 
 /// An IPv4 packet (no Ethernet header; link type 228) with the given protocol and payload.
 fn ipv4(src: [u8; 4], dst: [u8; 4], proto: u8, id: u16, fragment: u16, payload: &[u8]) -> Vec<u8> {

@@ -146,7 +146,6 @@ fn parse_with(message: &[u8], strict: bool, aliases: bool) -> Option<Message> {
             // Cut among the questions (a first fragment, a short snaplen): what was read
             // stands; the header alone says DNS on the DNS ports.
             None if !strict && (index > 0 || message.len() < 512) => {
-                let _ = index;
                 return Some(Message {
                     id,
                     response,

@@ -211,7 +211,7 @@ impl App {
                     sides[side].done = true;
                 }
             }
-            Step::Finished => self.finish(),
+            Step::Finished => self.close(),
         }
         let exhausted = |d: &Direction| d.done || d.packets >= PACKETS_PER_SIDE;
         let dns = matches!(self.info.service, Some("dns" | "mdns" | "llmnr"));
@@ -220,13 +220,8 @@ impl App {
                 .sides()
                 .is_some_and(|sides| sides.iter().all(exhausted))
         {
-            self.finish();
+            self.close();
         }
-    }
-
-    /// The flow is over: stop inspecting and free the buffers.
-    pub fn close(&mut self) {
-        self.finish();
     }
 
     /// Whether inspection found nothing: the flow need not keep it.
@@ -234,8 +229,8 @@ impl App {
         !self.inspecting() && self.info == AppInfo::default()
     }
 
-    /// Stop inspecting and free the state.
-    fn finish(&mut self) {
+    /// Stop inspecting (the flow is over, or nothing more can be learnt) and free the state.
+    pub fn close(&mut self) {
         self.state = None;
     }
 

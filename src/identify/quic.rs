@@ -94,17 +94,30 @@ pub struct InitialKeys {
     header: HeaderProtectionKey,
 }
 
+/// The client's Initial secret for a destination connection ID (RFC 9001 §5.2).
+fn client_initial_secret(version: u32, dcid: &[u8]) -> Option<[u8; 32]> {
+    let (salt, _) = version_params(version)?;
+    let initial = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(dcid);
+    let mut secret = [0u8; 32];
+    expand_label(&initial, "client in", &mut secret)?;
+    Some(secret)
+}
+
+/// The packet key, IV and header-protection key of the client's Initial packets.
+fn client_initial_material(version: u32, dcid: &[u8]) -> Option<([u8; 16], [u8; 12], [u8; 16])> {
+    let (_, prefix) = version_params(version)?;
+    let secret = client_initial_secret(version, dcid)?;
+    let client = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &secret);
+    let (mut key, mut iv, mut hp) = ([0u8; 16], [0u8; 12], [0u8; 16]);
+    expand_label(&client, &format!("{prefix} key"), &mut key)?;
+    expand_label(&client, &format!("{prefix} iv"), &mut iv)?;
+    expand_label(&client, &format!("{prefix} hp"), &mut hp)?;
+    Some((key, iv, hp))
+}
+
 impl InitialKeys {
     pub fn client(version: u32, dcid: &[u8]) -> Option<InitialKeys> {
-        let (salt, prefix) = version_params(version)?;
-        let initial = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(dcid);
-        let mut secret = [0u8; 32];
-        expand_label(&initial, "client in", &mut secret)?;
-        let client = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &secret);
-        let (mut key, mut iv, mut hp) = ([0u8; 16], [0u8; 12], [0u8; 16]);
-        expand_label(&client, &format!("{prefix} key"), &mut key)?;
-        expand_label(&client, &format!("{prefix} iv"), &mut iv)?;
-        expand_label(&client, &format!("{prefix} hp"), &mut hp)?;
+        let (key, iv, hp) = client_initial_material(version, dcid)?;
         Some(InitialKeys {
             packet: LessSafeKey::new(UnboundKey::new(&AES_128_GCM, &key).ok()?),
             iv,
@@ -316,19 +329,11 @@ mod tests {
     #[test]
     fn initial_keys_match_rfc_9001() {
         let dcid = hex("8394c8f03e515708");
-        let (salt, _) = version_params(V1).unwrap();
-        let initial = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(&dcid);
-        let mut secret = [0u8; 32];
-        expand_label(&initial, "client in", &mut secret).unwrap();
         assert_eq!(
-            secret.to_vec(),
+            client_initial_secret(V1, &dcid).unwrap().to_vec(),
             hex("c00cf151ca5be075ed0ebfb5c80323c42d6b7db67881289af4008f1f6c357aea")
         );
-        let client = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &secret);
-        let (mut key, mut iv, mut hp) = ([0u8; 16], [0u8; 12], [0u8; 16]);
-        expand_label(&client, "quic key", &mut key).unwrap();
-        expand_label(&client, "quic iv", &mut iv).unwrap();
-        expand_label(&client, "quic hp", &mut hp).unwrap();
+        let (key, iv, hp) = client_initial_material(V1, &dcid).unwrap();
         assert_eq!(key.to_vec(), hex("1f369613dd76d5467730efcbe3b1a22d"));
         assert_eq!(iv.to_vec(), hex("fa044b2f42a3fd3b46fb255c"));
         assert_eq!(hp.to_vec(), hex("9f50449e04a0e810283a1e9933adedd2"));
@@ -336,15 +341,7 @@ mod tests {
 
     /// Build a client Initial packet carrying `frames`, protected as a client would.
     fn initial_packet(version: u32, dcid: &[u8], pn: u32, frames: &[u8]) -> Vec<u8> {
-        let (salt, prefix) = version_params(version).unwrap();
-        let initial = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(dcid);
-        let mut secret = [0u8; 32];
-        expand_label(&initial, "client in", &mut secret).unwrap();
-        let client = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &secret);
-        let (mut key, mut iv, mut hp) = ([0u8; 16], [0u8; 12], [0u8; 16]);
-        expand_label(&client, &format!("{prefix} key"), &mut key).unwrap();
-        expand_label(&client, &format!("{prefix} iv"), &mut iv).unwrap();
-        expand_label(&client, &format!("{prefix} hp"), &mut hp).unwrap();
+        let (key, iv, hp) = client_initial_material(version, dcid).unwrap();
         let kind = if version == V2 { 1 } else { 0 };
         let mut packet = vec![0xc0 | (kind << 4) | 0x03];
         packet.extend_from_slice(&version.to_be_bytes());

@@ -101,16 +101,29 @@ pub fn file_name(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
 }
 
+/// A classic pcap file header (little-endian, microseconds, version 2.4).
+pub fn pcap_header(linktype: u32) -> Vec<u8> {
+    let mut out = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    for word in [0u32, 0, 262_144, linktype] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    out
+}
+
+/// Append one classic pcap record holding all of `frame`.
+pub fn pcap_record(out: &mut Vec<u8>, seconds: u32, micros: u32, frame: &[u8]) {
+    for word in [seconds, micros, frame.len() as u32, frame.len() as u32] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    out.extend_from_slice(frame);
+}
+
 /// A classic pcap of one-packet UDP flows, one a second, for ever: its flows can only reach
 /// the output by ending (after the 60 s UDP idle timeout), never by the capture ending.
 pub fn endless_capture(mut to: impl std::io::Write) {
-    let mut header = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
-    header.extend_from_slice(&2u16.to_le_bytes());
-    header.extend_from_slice(&4u16.to_le_bytes());
-    for word in [0u32, 0, 65535, 1] {
-        header.extend_from_slice(&word.to_le_bytes());
-    }
-    if to.write_all(&header).is_err() {
+    if to.write_all(&pcap_header(1)).is_err() {
         return;
     }
     for i in 0u32.. {
@@ -125,10 +138,7 @@ pub fn endless_capture(mut to: impl std::io::Write) {
         frame.extend_from_slice(&(8u16 + 4).to_be_bytes());
         frame.extend_from_slice(&[0, 0, b'p', b'i', b'n', b'g']);
         let mut record = Vec::new();
-        for word in [1_700_000_000 + i, 0, frame.len() as u32, frame.len() as u32] {
-            record.extend_from_slice(&word.to_le_bytes());
-        }
-        record.extend_from_slice(&frame);
+        pcap_record(&mut record, 1_700_000_000 + i, 0, &frame);
         if to.write_all(&record).is_err() {
             return;
         }
