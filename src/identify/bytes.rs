@@ -80,7 +80,8 @@ impl<'a> Reader<'a> {
 
 /// Printable ASCII text (what a name, a banner or a header value must be), or `None`.
 pub fn printable(bytes: &[u8]) -> Option<&str> {
-    if bytes.iter().all(|b| (0x20..0x7f).contains(b)) {
+    // Every byte checked, without an early exit: the check runs on whole vectors.
+    if bytes.iter().fold(true, |ok, b| ok & (0x20..0x7f).contains(b)) {
         std::str::from_utf8(bytes).ok()
     } else {
         None
@@ -92,9 +93,9 @@ pub fn host_name(bytes: &[u8]) -> Option<&str> {
     if bytes.is_empty() || bytes.len() > 253 {
         return None;
     }
-    let ok = bytes
-        .iter()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'*'));
+    let ok = bytes.iter().fold(true, |ok, b| {
+        ok & (b.is_ascii_alphanumeric() | matches!(b, b'-' | b'_' | b'.' | b'*'))
+    });
     if ok {
         std::str::from_utf8(bytes).ok()
     } else {

@@ -14,7 +14,7 @@ pub struct Message {
     pub response: bool,
     pub rcode: u8,
     /// The (first) question, lower case without the final dot; record type.
-    pub question: Option<(Arc<str>, u16)>,
+    pub question: Option<(Name, u16)>,
     pub answers: Vec<Answer>,
 }
 
@@ -22,6 +22,44 @@ pub struct Message {
 pub enum Answer {
     Address(IpAddr),
     Alias(Arc<str>),
+}
+
+/// A name as read from a message, held on the stack: most names a flow's messages carry are
+/// one already known (a response repeats its query's), so text is shared only when new.
+#[derive(Clone)]
+pub struct Name {
+    bytes: [u8; MAX_NAME],
+    len: u8,
+}
+
+impl Name {
+    /// Lower case, dot-separated, printable ASCII (checked label by label while read).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The name as shared text.
+    pub fn to_shared(&self) -> Arc<str> {
+        Arc::from(self.as_str())
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Name {}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
 }
 
 /// Names longer than this, or with more compression jumps, are not DNS.
@@ -57,7 +95,8 @@ fn walk_name(
             }
             1..=63 => {
                 let label = message.get(at + 1..at + 1 + usize::from(len))?;
-                if !label.iter().all(|b| (0x21..0x7f).contains(b)) {
+                // Every byte checked, without an early exit: the check runs on whole words.
+                if !label.iter().fold(true, |ok, b| ok & (0x21..0x7f).contains(b)) {
                     return None;
                 }
                 on_label(label)?;
@@ -70,10 +109,12 @@ fn walk_name(
     r.skip(next.checked_sub(r.position())?)
 }
 
-/// The name at `r`, lower case. Built on the stack and allocated once, as the shared text
-/// every use keeps.
-fn name(message: &[u8], r: &mut Reader<'_>) -> Option<Arc<str>> {
-    let mut out = [0u8; MAX_NAME];
+/// The name at `r`, lower case.
+fn name(message: &[u8], r: &mut Reader<'_>) -> Option<Name> {
+    let mut out = Name {
+        bytes: [0; MAX_NAME],
+        len: 0,
+    };
     let mut len = 0;
     walk_name(message, r, |label| {
         let dot = usize::from(len > 0);
@@ -81,15 +122,14 @@ fn name(message: &[u8], r: &mut Reader<'_>) -> Option<Arc<str>> {
         if end > MAX_NAME {
             return None;
         }
-        out[len] = b'.';
-        out[len + dot..end].copy_from_slice(label);
+        out.bytes[len] = b'.';
+        out.bytes[len + dot..end].copy_from_slice(label);
         len = end;
         Some(())
     })?;
-    let text = &mut out[..len];
-    text.make_ascii_lowercase();
-    // Printable ASCII only, checked label by label.
-    std::str::from_utf8(text).ok().map(Arc::from)
+    out.bytes[..len].make_ascii_lowercase();
+    out.len = u8::try_from(len).ok()?;
+    Some(out)
 }
 
 /// Step over a name without building its text (record owners are not kept).
@@ -217,7 +257,7 @@ fn record(
         (5, _) if aliases => {
             let mut at = Reader::new(message);
             at.skip(data_start + 2)?;
-            Some(Answer::Alias(name(message, &mut at)?))
+            Some(Answer::Alias(name(message, &mut at)?.to_shared()))
         }
         _ => None,
     })
@@ -337,7 +377,8 @@ pub(crate) mod tests {
         );
         let m = parse(&message, true).unwrap();
         assert!(m.response);
-        assert_eq!(m.question, Some((Arc::from("login.example.com"), 1)));
+        let (qname, qtype) = m.question.unwrap();
+        assert_eq!((qname.as_str(), qtype), ("login.example.com", 1));
         assert_eq!(
             m.answers,
             [

@@ -13,7 +13,6 @@ pub mod quic;
 mod signatures;
 pub mod tls;
 
-use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -25,7 +24,9 @@ const PACKETS_PER_SIDE: u8 = 4;
 /// Bytes of a direction's stream kept while a message is incomplete.
 const STREAM_BYTES: usize = 16 * 1024;
 /// DNS messages read per flow.
-const DNS_MESSAGES: usize = 64;
+const DNS_MESSAGES: usize = 128;
+/// DNS questions a flow keeps for the DNS view.
+const DNS_EXCHANGES: usize = 64;
 
 /// Where a flow's server name comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,23 +75,16 @@ pub struct AppInfo {
     pub server_name: Option<Arc<str>>,
     pub name_source: Option<NameSource>,
     /// Version, software or request details ("TLS 1.3, h2", "GET, curl/8.5.0", ...); DNS
-    /// flows describe their first question instead (see [`AppInfo::detail`]).
+    /// flows describe their first question ("A NOERROR") once inspection ends.
     detail: Option<Box<str>>,
-    /// The questions of a DNS flow.
+    /// The questions of a DNS flow, kept for the DNS view only ([`Payload::dns_details`]).
     pub dns: Vec<DnsExchange>,
 }
 
 impl AppInfo {
     /// Version, software or request details: "TLS 1.3, h2", "GET, curl/8.5.0", "A NOERROR".
-    pub fn detail(&self) -> Option<Cow<'_, str>> {
-        if let Some(first) = self.dns.first() {
-            let rcode = first.rcode.map_or("no response", dns::rcode_name);
-            return Some(Cow::Owned(format!(
-                "{} {rcode}",
-                dns::type_name(first.qtype)
-            )));
-        }
-        self.detail.as_deref().map(Cow::Borrowed)
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
     }
 }
 
@@ -134,6 +128,18 @@ pub struct App {
 struct Inspection {
     sides: [Direction; 2],
     quic: Option<Box<quic::ClientInitials>>,
+    /// A DNS flow's first question: it names the flow and describes it.
+    first_question: Option<FirstQuestion>,
+    /// DNS messages read.
+    dns_messages: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct FirstQuestion {
+    id: u16,
+    name: Arc<str>,
+    qtype: u16,
+    rcode: Option<u8>,
 }
 
 impl Default for App {
@@ -231,7 +237,11 @@ impl App {
 
     /// Stop inspecting (the flow is over, or nothing more can be learnt) and free the state.
     pub fn close(&mut self) {
-        self.state = None;
+        if let Some(first) = self.state.take().and_then(|s| s.first_question) {
+            let rcode = first.rcode.map_or("no response", dns::rcode_name);
+            let detail = format!("{} {rcode}", dns::type_name(first.qtype));
+            self.info.detail = Some(detail.into());
+        }
     }
 
     fn step(&mut self, data: &[u8], p: &Payload<'_>, names: &mut Vec<(IpAddr, Arc<str>)>) -> Step {
@@ -251,7 +261,8 @@ impl App {
             }
             Some("dns" | "mdns" | "llmnr") => {
                 self.read_dns(data, p, names);
-                if self.info.dns.len() >= DNS_MESSAGES {
+                let read = self.state.as_ref().map_or(DNS_MESSAGES, |s| s.dns_messages);
+                if read >= DNS_MESSAGES {
                     Step::Finished
                 } else {
                     Step::Wait
@@ -313,7 +324,7 @@ impl App {
                     sides[usize::from(!p.from_client)].messages = messages.len();
                 }
                 for message in messages {
-                    self.note_dns(message, names);
+                    self.note_dns(message, p.dns_details, names);
                 }
                 return Step::Wait;
             }
@@ -347,7 +358,7 @@ impl App {
                 // NetBIOS names are encoded host names, not DNS names: identified, not read.
                 return Step::Finished;
             }
-            self.note_dns(message, names);
+            self.note_dns(message, p.dns_details, names);
             return Step::Wait;
         }
         if quic::long_header_version(data).is_some() {
@@ -485,47 +496,85 @@ impl App {
                 let seen = sides[side].messages;
                 sides[side].messages = messages.len();
                 for message in messages.into_iter().skip(seen) {
-                    self.note_dns(message, names);
+                    self.note_dns(message, p.dns_details, names);
                 }
             }
         } else if let Some(message) = dns::parse_cut(data, p.dns_details) {
-            self.note_dns(message, names);
+            self.note_dns(message, p.dns_details, names);
         }
     }
 
-    fn note_dns(&mut self, message: dns::Message, names: &mut Vec<(IpAddr, Arc<str>)>) {
-        let Some((qname, qtype)) = message.question else {
+    fn note_dns(
+        &mut self,
+        message: dns::Message,
+        keep_all: bool,
+        names: &mut Vec<(IpAddr, Arc<str>)>,
+    ) {
+        let Some(state) = self.state.as_mut() else {
             return;
         };
+        state.dns_messages += 1;
+        let Some((qname, qtype)) = &message.question else {
+            return;
+        };
+        // A response usually repeats the first question's name: its text is shared, not
+        // made again.
+        let known = state
+            .first_question
+            .as_ref()
+            .filter(|first| *first.name == *qname.as_str())
+            .map(|first| Arc::clone(&first.name));
+        let shared = known.unwrap_or_else(|| qname.to_shared());
+        match &mut state.first_question {
+            None => {
+                state.first_question = Some(FirstQuestion {
+                    id: message.id,
+                    name: Arc::clone(&shared),
+                    qtype: *qtype,
+                    rcode: message.response.then_some(message.rcode),
+                });
+            }
+            Some(first)
+                if message.response
+                    && first.rcode.is_none()
+                    && first.id == message.id
+                    && Arc::ptr_eq(&first.name, &shared) =>
+            {
+                first.rcode = Some(message.rcode);
+            }
+            Some(_) => {}
+        }
         if message.response {
             for answer in &message.answers {
                 if let dns::Answer::Address(addr) = answer {
-                    names.push((*addr, Arc::clone(&qname)));
+                    names.push((*addr, Arc::clone(&shared)));
                 }
             }
         }
-        let existing = self
-            .info
-            .dns
-            .iter()
-            .rposition(|e| e.id == message.id && e.name == qname && e.rcode.is_none());
-        match existing {
-            Some(index) if message.response => {
-                let exchange = &mut self.info.dns[index];
-                exchange.rcode = Some(message.rcode);
-                exchange.answers.extend(message.answers);
+        if keep_all {
+            let existing = self
+                .info
+                .dns
+                .iter()
+                .rposition(|e| e.id == message.id && e.name == shared && e.rcode.is_none());
+            match existing {
+                Some(index) if message.response => {
+                    let exchange = &mut self.info.dns[index];
+                    exchange.rcode = Some(message.rcode);
+                    exchange.answers.extend(message.answers);
+                }
+                _ if self.info.dns.len() < DNS_EXCHANGES => self.info.dns.push(DnsExchange {
+                    id: message.id,
+                    name: Arc::clone(&shared),
+                    qtype: *qtype,
+                    rcode: message.response.then_some(message.rcode),
+                    answers: message.answers,
+                }),
+                _ => {}
             }
-            _ if self.info.dns.len() < DNS_MESSAGES => self.info.dns.push(DnsExchange {
-                id: message.id,
-                name: Arc::clone(&qname),
-                qtype,
-                rcode: message.response.then_some(message.rcode),
-                answers: message.answers,
-            }),
-            _ => {}
         }
         if self.info.server_name.is_none() && !qname.is_empty() {
-            self.info.server_name = Some(qname);
+            self.info.server_name = Some(shared);
             self.info.name_source = Some(NameSource::Query);
         }
     }

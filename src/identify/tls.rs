@@ -2,6 +2,8 @@
 //! ServerHello's chosen version. The record layer may split a handshake message over records
 //! and segments; the caller hands in everything received so far in order.
 
+use std::borrow::Cow;
+
 use super::bytes::{Reader, printable};
 
 /// What a ClientHello tells.
@@ -47,8 +49,9 @@ pub fn looks_like_record(data: &[u8]) -> bool {
     }
 }
 
-/// Gather the first handshake message from TLS records at the start of `data`.
-fn first_message(data: &[u8], wanted: u8) -> Parsed<Vec<u8>> {
+/// Gather the first handshake message from TLS records at the start of `data` (borrowed
+/// when one record holds it, as it mostly does).
+fn first_message(data: &[u8], wanted: u8) -> Parsed<Cow<'_, [u8]>> {
     if data.len() < 6 {
         let fits = data.first().is_none_or(|&b| b == HANDSHAKE)
             && data.get(1).is_none_or(|&b| b == 3)
@@ -57,6 +60,15 @@ fn first_message(data: &[u8], wanted: u8) -> Parsed<Vec<u8>> {
     }
     if !looks_like_handshake(data) || data[5] != wanted {
         return Parsed::No;
+    }
+    let record_len = usize::from(u16::from_be_bytes([data[3], data[4]]));
+    if let Some(record) = data.get(5..5 + record_len)
+        && let Some(total) = message_len(record)
+        && total <= record.len()
+        && record_len <= 18 * 1024
+        && total <= MAX_HELLO
+    {
+        return Parsed::Done(Cow::Borrowed(&record[..total]));
     }
     let mut message = Vec::new();
     let mut r = Reader::new(data);
@@ -86,7 +98,7 @@ fn first_message(data: &[u8], wanted: u8) -> Parsed<Vec<u8>> {
             Some(total) if total > MAX_HELLO => return Parsed::No,
             Some(total) if message.len() >= total => {
                 message.truncate(total);
-                return Parsed::Done(message);
+                return Parsed::Done(Cow::Owned(message));
             }
             _ => {}
         }

@@ -31,11 +31,11 @@ fn endpoint(ip: IpAddr, port: Option<u16>, country: Option<CountryCode>) -> Stri
 
 impl<'r> Report for FlowsReport<'r> {
     type Row<'a>
-        = FlowRecord<'r>
+        = FlowRecord<'a>
     where
         Self: 'a;
 
-    fn rows(&self) -> Rows<'_, FlowRecord<'r>> {
+    fn rows(&self) -> Rows<'_, FlowRecord<'_>> {
         Box::new(self.flows.iter())
     }
 

@@ -41,7 +41,7 @@ impl<'a> FlowList<'a> {
         self.flows.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = FlowRecord<'a>> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = FlowRecord<'_>> + '_ {
         self.flows
             .iter()
             .map(|r| FlowRecord::new(&r.flow, r.tags, self.enricher, self.precision, self.extra))
@@ -124,7 +124,7 @@ impl Serialize for Flags {
 }
 
 /// One flow, as the JSON contract names its fields. `src` is the initiator. Text fields
-/// borrow from the enrichment: building a list of flows allocates nothing per flow.
+/// borrow from the flow and the enrichment: building a record allocates nothing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowRecord<'a> {
     pub proto: Cow<'static, str>,
@@ -155,11 +155,11 @@ pub struct FlowRecord<'a> {
     pub service_source: &'static str,
     /// The server's name: TLS/QUIC SNI, HTTP Host, a DNS flow's question, or a DNS answer
     /// seen earlier for the server's address.
-    pub server_name: Option<String>,
+    pub server_name: Option<&'a str>,
     /// `tls`, `quic`, `http`, `query` or `dns`.
     pub server_name_source: Option<&'static str>,
     /// What the payload says beyond the protocol: version, software, request.
-    pub app_detail: Option<String>,
+    pub app_detail: Option<&'a str>,
     pub src_country: Option<CountryCode>,
     pub dst_country: Option<CountryCode>,
     /// Special-range label (`private`, `azure-wireserver`, ...).
@@ -221,7 +221,7 @@ impl Serialize for FlowRecord<'_> {
 
 impl<'a> FlowRecord<'a> {
     pub fn new(
-        flow: &Flow,
+        flow: &'a Flow,
         tags: Tags,
         enricher: &'a Enricher,
         precision: Precision,
@@ -266,11 +266,9 @@ impl<'a> FlowRecord<'a> {
                 (false, true) => "port",
                 (false, false) => "protocol",
             },
-            server_name: app
-                .and_then(|a| a.server_name.as_deref())
-                .map(str::to_string),
+            server_name: app.and_then(|a| a.server_name.as_deref()),
             server_name_source: app.and_then(|a| a.name_source).map(|s| s.as_str()),
-            app_detail: app.and_then(|a| a.detail()).map(|d| d.into_owned()),
+            app_detail: app.and_then(|a| a.detail()),
             src_country: src_info.country,
             dst_country: dst_info.country,
             src_label: src_info.label,
@@ -339,11 +337,11 @@ impl<'a> FlowRecord<'a> {
         w.key(b",\"service_source\":");
         w.string(self.service_source);
         w.key(b",\"server_name\":");
-        w.string_or_null(self.server_name.as_deref());
+        w.string_or_null(self.server_name);
         w.key(b",\"server_name_source\":");
         w.string_or_null(self.server_name_source);
         w.key(b",\"app_detail\":");
-        w.string_or_null(self.app_detail.as_deref());
+        w.string_or_null(self.app_detail);
         w.key(b",\"src_country\":");
         w.string_or_null(self.src_country.as_ref().map(|c| c.as_str()));
         w.key(b",\"dst_country\":");
@@ -370,6 +368,19 @@ impl<'a> FlowRecord<'a> {
         }
         w.raw(b"}");
     }
+}
+
+/// Whether any of the eight bytes in `word` is a control character, `"` or `\\` (exact: the
+/// borrow of one byte's subtraction can only flag a byte above one that matches).
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    below_space
+        | has_zero(word ^ (ONES * u64::from(b'"')))
+        | has_zero(word ^ (ONES * u64::from(b'\\')))
+        != 0
 }
 
 /// Compact JSON pieces, escaped the way serde_json escapes.
@@ -407,10 +418,23 @@ impl JsonLine<'_> {
     }
 
     fn string(&mut self, s: &str) {
-        self.out.push(b'"');
         let bytes = s.as_bytes();
+        self.out.reserve(bytes.len() + 2);
+        self.out.push(b'"');
         let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // Eight bytes at a time while none needs escaping: names, addresses and user
+            // agents almost never do.
+            if let Some(chunk) = bytes
+                .get(i..i + 8)
+                .and_then(|c| <[u8; 8]>::try_from(c).ok())
+                && !needs_escape(u64::from_le_bytes(chunk))
+            {
+                i += 8;
+                continue;
+            }
+            let b = bytes[i];
             let escape: &[u8] = match b {
                 b'"' => b"\\\"",
                 b'\\' => b"\\\\",
@@ -425,14 +449,19 @@ impl JsonLine<'_> {
                     self.out.extend_from_slice(b"\\u00");
                     self.out.push(HEX[usize::from(b >> 4)]);
                     self.out.push(HEX[usize::from(b & 0xf)]);
-                    start = i + 1;
+                    i += 1;
+                    start = i;
                     continue;
                 }
-                _ => continue,
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
             self.out.extend_from_slice(&bytes[start..i]);
             self.out.extend_from_slice(escape);
-            start = i + 1;
+            i += 1;
+            start = i;
         }
         self.out.extend_from_slice(&bytes[start..]);
         self.out.push(b'"');
@@ -686,6 +715,36 @@ mod tests {
                 String::from_utf8(out).unwrap(),
                 serde_json::to_string(text).unwrap()
             );
+        }
+        // Every ASCII byte at every place of strings around the eight-byte fast path, and
+        // pseudo-random mixes of escapes, plain text and multi-byte characters.
+        let check = |text: &str| {
+            let mut out = Vec::new();
+            JsonLine { out: &mut out }.string(text);
+            assert_eq!(out, serde_json::to_vec(text).unwrap(), "{text:?}");
+        };
+        for len in 1..=18 {
+            for at in 0..len {
+                for b in 0..=0x7fu8 {
+                    let mut text = vec![b'x'; len];
+                    text[at] = b;
+                    check(std::str::from_utf8(&text).unwrap());
+                }
+            }
+        }
+        let pieces = [
+            "a", "\"", "\\", "\n", "\u{1}", "\u{1f}", " ", "é", "東", "\u{7f}", "~",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..(state % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            check(&text);
         }
         for f in [0.0, 1.5, 0.000123, 349780390.355768, 1e-9] {
             let mut out = Vec::new();
