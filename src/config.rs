@@ -15,6 +15,8 @@ pub struct AnalysisConfig {
     pub interrupt: Interrupt,
     /// Leave payloads unread: services are the ports' guesses, no server names.
     pub no_identify: bool,
+    /// Identify payloads on a thread of their own (same results as on the table's thread).
+    pub identify_on_worker: bool,
     /// Keep every DNS answer, aliases included, in the flows' DNS exchanges (the DNS view
     /// lists them; other views need only questions and addresses).
     pub dns_details: bool,

@@ -16,6 +16,7 @@ use crate::dissect::{self, Dissection, Malformed, NonIp, Transport};
 use crate::flow::{
     Contribution, Defragmenter, Flow, FlowKey, FlowTable, FragmentVerdict, Orphans, PROTO_TCP,
 };
+use crate::identify::inspector::Identifier;
 use crate::source::{Inputs, OpenedInput, SourceError};
 
 #[derive(Debug, Error)]
@@ -400,7 +401,13 @@ pub fn analyze_into<S: FlowSink>(
         },
         table: FlowTable::new(config.idle_timeouts)
             .with_max_flows(config.max_flows)
-            .with_identification(!config.no_identify)
+            .with_identifier((!config.no_identify).then(|| {
+                if config.identify_on_worker {
+                    Identifier::on_worker()
+                } else {
+                    Identifier::inline()
+                }
+            }))
             .with_dns_details(config.dns_details),
         defrag: Defragmenter::new(),
         orphans: Vec::new(),

@@ -715,22 +715,22 @@ fn file_name_starts(path: &Path, prefix: &str) -> bool {
 #[test]
 fn one_thread_and_two_give_byte_identical_output() {
     for file in common::all_captures() {
-        let run = |threads: &str| {
-            ca_cli()
-                .arg("flows")
-                .arg(&file)
-                .args(["--format", "ndjson", "--quiet", "--threads", threads])
-                .output()
-                .unwrap()
-        };
-        let (one, two) = (run("1"), run("2"));
-        assert_eq!(
-            one.status.code(),
-            two.status.code(),
-            "{}",
-            common::file_name(&file)
-        );
-        assert!(one.stdout == two.stdout, "{}", common::file_name(&file));
-        assert_eq!(one.stderr, two.stderr, "{}", common::file_name(&file));
+        // Flows (identified on the table's thread, or on a worker), and the DNS view, which
+        // keeps every answer.
+        for view in ["flows", "dns"] {
+            let run = |threads: &str| {
+                ca_cli()
+                    .arg(view)
+                    .arg(&file)
+                    .args(["--format", "ndjson", "--quiet", "--threads", threads])
+                    .output()
+                    .unwrap()
+            };
+            let (one, two) = (run("1"), run("2"));
+            let name = format!("{view} {}", common::file_name(&file));
+            assert_eq!(one.status.code(), two.status.code(), "{name}");
+            assert!(one.stdout == two.stdout, "{name}");
+            assert_eq!(one.stderr, two.stderr, "{name}");
+        }
     }
 }

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 pub use defrag::{
     Defragmenter, FRAGMENT_TIMEOUT_SECS, FragmentVerdict, MAX_PENDING_DATAGRAMS, Orphans,
 };
-pub use table::{FlowTable, IdleTimeouts};
+pub use table::{FinishedFlows, FlowTable, IdleTimeouts};
 
 use crate::capture::Timestamp;
 use crate::dissect::Transport;
@@ -149,6 +149,8 @@ pub struct Flow {
     pub sequence: u64,
     /// The application protocol and server name, once payload was seen.
     pub app: Option<Box<crate::identify::App>>,
+    /// Payload packets of each side (by [`Side::index`]) handed to identification.
+    pub(crate) inspected: [u8; 2],
 }
 
 impl Flow {

@@ -1,16 +1,17 @@
 //! The table of live flows: one hash lookup per packet, idle flows expired as capture time
 //! advances so memory follows the number of concurrent flows, not the capture's length.
 
+use std::collections::VecDeque;
+
 use rustc_hash::FxHashMap;
 
 use super::tcp_state::TcpConnection;
-use std::net::IpAddr;
-use std::sync::Arc;
 
 use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
 use crate::capture::Timestamp;
 use crate::dissect::tcp_flags::{ACK, SYN};
-use crate::identify::{App, AppInfo, NameSource, Payload};
+use crate::identify::Payload;
+use crate::identify::inspector::Identifier;
 
 const NANOS_PER_SEC: u64 = 1_000_000_000;
 
@@ -136,15 +137,17 @@ pub struct FlowTable {
     evicted: u64,
     /// Most flows held at once so far.
     peak_active: usize,
-    /// Names DNS answers gave to addresses, for flows that carry none of their own.
-    dns_names: FxHashMap<IpAddr, Arc<str>>,
-    /// Answers found in the packet being counted.
-    new_names: Vec<(IpAddr, Arc<str>)>,
-    /// Payloads are inspected to identify services and server names.
-    identify: bool,
+    /// Where payloads are inspected to identify services and server names (`None`: they
+    /// are not).
+    identifier: Option<Identifier>,
     /// DNS answers are kept whole (aliases too), for the DNS view.
     dns_details: bool,
+    /// A sweep or an eviction ended flows since they were last taken.
+    batch_ended: bool,
 }
+
+/// Flows that ended one by one are taken in batches of this many.
+const DELIVERY_BATCH: usize = 256;
 
 impl FlowTable {
     pub fn new(timeouts: IdleTimeouts) -> Self {
@@ -159,10 +162,9 @@ impl FlowTable {
             max_active: None,
             evicted: 0,
             peak_active: 0,
-            dns_names: FxHashMap::default(),
-            new_names: Vec::new(),
-            identify: true,
+            identifier: Some(Identifier::inline()),
             dns_details: false,
+            batch_ended: false,
         }
     }
 
@@ -173,9 +175,15 @@ impl FlowTable {
         self
     }
 
-    /// Inspect payloads (the default) or not.
+    /// Inspect payloads (the default, on this thread) or not.
     pub fn with_identification(mut self, identify: bool) -> Self {
-        self.identify = identify;
+        self.identifier = identify.then(Identifier::inline);
+        self
+    }
+
+    /// Inspect payloads there (`None`: not at all).
+    pub fn with_identifier(mut self, identifier: Option<Identifier>) -> Self {
+        self.identifier = identifier;
         self
     }
 
@@ -251,8 +259,12 @@ impl FlowTable {
             }
         };
         apply(flow, from, contribution);
-        if self.identify && !payload.is_empty() && flow.app.as_ref().is_none_or(|a| a.inspecting())
+        if let Some(identifier) = self.identifier.as_mut()
+            && !payload.is_empty()
+            && inspection_wanted(flow.inspected[from.index()], &key)
+            && identifier.wants(flow.sequence)
         {
+            flow.inspected[from.index()] += 1;
             let (client, server) = (flow.src(), flow.dst());
             let seen = Payload {
                 data: payload,
@@ -263,15 +275,7 @@ impl FlowTable {
                 server_port: server.port,
                 dns_details: self.dns_details,
             };
-            flow.app
-                .get_or_insert_with(Box::default)
-                .inspect(&seen, &mut self.new_names);
-            if !self.new_names.is_empty() {
-                if self.dns_names.len() >= MAX_DNS_NAMES {
-                    self.dns_names.clear();
-                }
-                self.dns_names.extend(self.new_names.drain(..));
-            }
+            identifier.inspect(flow.sequence, &seen);
         }
         if let Some(interval) = self.sweep_interval {
             match self.next_sweep {
@@ -301,6 +305,7 @@ impl FlowTable {
             .map(|(_, flow)| flow)
             .collect();
         expired.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
+        self.batch_ended |= !expired.is_empty();
         self.finished.append(&mut expired);
     }
 
@@ -329,22 +334,41 @@ impl FlowTable {
             .collect();
         evicted.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
         self.evicted += evicted.len() as u64;
+        self.batch_ended |= !evicted.is_empty();
         self.finished.append(&mut evicted);
     }
 
-    /// Whether flows are waiting in [`FlowTable::drain_finished`].
+    /// Whether the flows waiting in [`FlowTable::drain_finished`] are worth taking now: a
+    /// sweep or an eviction ended some, or enough ended one by one (each taking costs a
+    /// round trip to the identification thread).
     pub fn has_finished(&self) -> bool {
-        !self.finished.is_empty()
+        self.batch_ended || self.finished.len() >= DELIVERY_BATCH
     }
 
     /// Flows whose records are final, in the order they ended (and in start order within one
-    /// sweep). They leave the table's memory as they are taken.
-    pub fn drain_finished(&mut self) -> impl Iterator<Item = Flow> + '_ {
-        let names = &self.dns_names;
-        self.finished.drain(..).map(move |mut flow| {
-            finalize(&mut flow, names);
-            flow
-        })
+    /// sweep), with what identification found. They leave the table's memory as they are
+    /// taken.
+    pub fn drain_finished(&mut self) -> FinishedFlows<'_> {
+        self.batch_ended = false;
+        let mut chunks = VecDeque::new();
+        let mut rest = std::mem::take(&mut self.finished);
+        while rest.len() > FINDINGS_CHUNK {
+            let tail = rest.split_off(FINDINGS_CHUNK);
+            chunks.push_back(rest);
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            chunks.push_back(rest);
+        }
+        let mut flows = FinishedFlows {
+            identifier: self.identifier.as_mut(),
+            chunks,
+            requested: 0,
+            current: Vec::new().into_iter(),
+        };
+        // Two chunks asked for ahead: a worker finds the next while this one is written.
+        flows.request_ahead(2);
+        flows
     }
 
     /// End of capture: every open flow is final now; they follow in start order.
@@ -357,38 +381,88 @@ impl FlowTable {
     /// Every flow, finished or still open, ordered by start time (then creation order).
     pub fn into_flows(mut self) -> Vec<Flow> {
         self.close_all();
-        let mut flows = self.finished;
-        for flow in &mut flows {
-            finalize(flow, &self.dns_names);
+        let mut flows = std::mem::take(&mut self.finished);
+        if let Some(identifier) = self.identifier.as_mut() {
+            attach_findings(identifier, &mut flows);
         }
         flows.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
         flows
     }
 }
 
-/// Addresses named by DNS answers that are remembered; past it the memory starts over.
-const MAX_DNS_NAMES: usize = 1 << 20;
+/// Finished flows are given their findings this many at a time.
+const FINDINGS_CHUNK: usize = 1024;
 
-/// A flow's record is final: stop inspecting it, and name its server from DNS answers seen so
-/// far if its payload gave no name.
-fn finalize(flow: &mut Flow, dns_names: &FxHashMap<IpAddr, Arc<str>>) {
-    if let Some(app) = flow.app.as_mut() {
-        app.close();
+/// Finished flows, with their findings (see [`FlowTable::drain_finished`]).
+pub struct FinishedFlows<'t> {
+    identifier: Option<&'t mut Identifier>,
+    /// Flows waiting for their findings; the first `requested` chunks were asked for.
+    chunks: VecDeque<Vec<Flow>>,
+    requested: usize,
+    current: std::vec::IntoIter<Flow>,
+}
+
+impl FinishedFlows<'_> {
+    fn request_ahead(&mut self, ahead: usize) {
+        let Some(identifier) = self.identifier.as_deref_mut() else {
+            return;
+        };
+        while self.requested < ahead.min(self.chunks.len()) {
+            let chunk = &self.chunks[self.requested];
+            identifier.request_findings(chunk.iter().map(|f| (f.sequence, f.dst().addr)).collect());
+            self.requested += 1;
+        }
     }
-    // A flow whose payload said nothing keeps nothing: long lists hold many of them.
-    if flow.app.as_ref().is_some_and(|app| app.is_empty()) {
-        flow.app = None;
+}
+
+impl Iterator for FinishedFlows<'_> {
+    type Item = Flow;
+
+    fn next(&mut self) -> Option<Flow> {
+        loop {
+            if let Some(flow) = self.current.next() {
+                return Some(flow);
+            }
+            let mut chunk = self.chunks.pop_front()?;
+            if let Some(identifier) = self.identifier.as_deref_mut() {
+                self.requested -= 1;
+                for (flow, app) in chunk.iter_mut().zip(identifier.findings()) {
+                    flow.app = app;
+                }
+            }
+            self.request_ahead(2);
+            self.current = chunk.into_iter();
+        }
     }
-    let unnamed = flow
-        .app
-        .as_ref()
-        .is_none_or(|a| a.info.server_name.is_none());
-    if unnamed && let Some(name) = dns_names.get(&flow.dst().addr) {
-        let app = flow
-            .app
-            .get_or_insert_with(|| Box::new(App::found(AppInfo::default())));
-        app.info.server_name = Some(Arc::clone(name));
-        app.info.name_source = Some(NameSource::Dns);
+}
+
+impl Drop for FinishedFlows<'_> {
+    /// Flows not taken still leave the identification's memory, and no findings are left
+    /// waiting for the next caller.
+    fn drop(&mut self) {
+        let pending = self.chunks.len();
+        self.request_ahead(pending);
+        if let Some(identifier) = self.identifier.as_deref_mut() {
+            for _ in 0..self.requested {
+                identifier.findings();
+            }
+        }
+    }
+}
+
+/// Whether a side of a flow that handed `inspected` payload packets to identification hands
+/// on the next: a few suffice to tell a protocol (identification stops on its own once it
+/// knows); DNS flows carry names in every message.
+fn inspection_wanted(inspected: u8, key: &FlowKey) -> bool {
+    let dns_port = |port: u16| matches!(port, 53 | 5353 | 5355);
+    inspected < 8 || (inspected < 128 && (dns_port(key.a.port) || dns_port(key.b.port)))
+}
+
+/// The flows are final: stop inspecting them, and give each what identification found.
+fn attach_findings(identifier: &mut Identifier, flows: &mut [Flow]) {
+    let ended = flows.iter().map(|f| (f.sequence, f.dst().addr)).collect();
+    for (flow, app) in flows.iter_mut().zip(identifier.finish(ended)) {
+        flow.app = app;
     }
 }
 
@@ -415,6 +489,7 @@ fn start(key: FlowKey, from: Side, contribution: &Contribution, sequence: u64) -
         tcp,
         sequence,
         app: None,
+        inspected: [0; 2],
     }
 }
 
@@ -641,5 +716,66 @@ mod tests {
         let app = flows[1].app.as_ref().unwrap();
         assert!(!app.inspecting(), "inspection state freed");
         assert_eq!(app.info.server_name.as_deref(), Some("login.example.com"));
+    }
+
+    #[test]
+    fn findings_follow_their_flows_in_chunks_and_after_a_drain_cut_short() {
+        use crate::identify::inspector::Identifier;
+        let query = |n: u32| crate::identify::dns::tests::query(7, &format!("host{n}.example"));
+        let dns = |table: &mut FlowTable, n: u32, t: i64| {
+            let (key, side) = FlowKey::new(
+                IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n)),
+                ip(53),
+                PROTO_UDP,
+                Transport::Ports {
+                    src: 40000,
+                    dst: 53,
+                    tcp_flags: 0,
+                },
+            );
+            table.add(
+                key,
+                side,
+                &Contribution::packet(secs(t), 80, 30, None),
+                &query(n),
+                0,
+            );
+        };
+        for identifier in [Identifier::inline(), Identifier::on_worker()] {
+            let mut table = FlowTable::new(IdleTimeouts::uniform(10 * NANOS_PER_SEC))
+                .with_identifier(Some(identifier));
+            for n in 0..2500 {
+                dns(&mut table, n, 0);
+            }
+            // A packet a minute later ends them all in one sweep: three chunks of findings.
+            dns(&mut table, 9999, 60);
+            assert!(table.has_finished());
+            let named: Vec<_> = table
+                .drain_finished()
+                .map(|f| f.app.and_then(|a| a.info.server_name).unwrap())
+                .collect();
+            assert_eq!(named.len(), 2500);
+            for (n, name) in named.iter().enumerate() {
+                assert_eq!(&**name, format!("host{n}.example"));
+            }
+            // A taker that stops early leaves no findings behind for the next one.
+            for n in 0..2500 {
+                dns(&mut table, 10_000 + n, 120);
+            }
+            dns(&mut table, 9998, 200);
+            assert_eq!(table.drain_finished().take(5).count(), 5);
+            dns(&mut table, 20_000, 300);
+            let next: Vec<_> = table.drain_finished().collect();
+            assert_eq!(
+                next.len(),
+                1,
+                "the flow of t=200 ended (the others went untaken)"
+            );
+            let name = next[0]
+                .app
+                .as_ref()
+                .and_then(|a| a.info.server_name.clone());
+            assert_eq!(name.as_deref(), Some("host9998.example"));
+        }
     }
 }

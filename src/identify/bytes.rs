@@ -81,7 +81,10 @@ impl<'a> Reader<'a> {
 /// Printable ASCII text (what a name, a banner or a header value must be), or `None`.
 pub fn printable(bytes: &[u8]) -> Option<&str> {
     // Every byte checked, without an early exit: the check runs on whole vectors.
-    if bytes.iter().fold(true, |ok, b| ok & (0x20..0x7f).contains(b)) {
+    if bytes
+        .iter()
+        .fold(true, |ok, b| ok & (0x20..0x7f).contains(b))
+    {
         std::str::from_utf8(bytes).ok()
     } else {
         None

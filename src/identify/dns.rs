@@ -3,6 +3,7 @@
 //! strict (every count honoured, names well formed, nothing left over) so that it can tell DNS
 //! from other payloads on any port.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -96,7 +97,10 @@ fn walk_name(
             1..=63 => {
                 let label = message.get(at + 1..at + 1 + usize::from(len))?;
                 // Every byte checked, without an early exit: the check runs on whole words.
-                if !label.iter().fold(true, |ok, b| ok & (0x21..0x7f).contains(b)) {
+                if !label
+                    .iter()
+                    .fold(true, |ok, b| ok & (0x21..0x7f).contains(b))
+                {
                     return None;
                 }
                 on_label(label)?;
@@ -304,25 +308,25 @@ pub fn rcode_name(rcode: u8) -> &'static str {
 }
 
 /// Record type names for the common types; others as TYPEnnn (RFC 3597).
-pub fn type_name(kind: u16) -> String {
-    match kind {
-        1 => "A".into(),
-        2 => "NS".into(),
-        5 => "CNAME".into(),
-        6 => "SOA".into(),
-        12 => "PTR".into(),
-        15 => "MX".into(),
-        16 => "TXT".into(),
-        28 => "AAAA".into(),
-        33 => "SRV".into(),
-        35 => "NAPTR".into(),
-        43 => "DS".into(),
-        48 => "DNSKEY".into(),
-        64 => "SVCB".into(),
-        65 => "HTTPS".into(),
-        255 => "ANY".into(),
-        other => format!("TYPE{other}"),
-    }
+pub fn type_name(kind: u16) -> Cow<'static, str> {
+    Cow::Borrowed(match kind {
+        1 => "A",
+        2 => "NS",
+        5 => "CNAME",
+        6 => "SOA",
+        12 => "PTR",
+        15 => "MX",
+        16 => "TXT",
+        28 => "AAAA",
+        33 => "SRV",
+        35 => "NAPTR",
+        43 => "DS",
+        48 => "DNSKEY",
+        64 => "SVCB",
+        65 => "HTTPS",
+        255 => "ANY",
+        other => return Cow::Owned(format!("TYPE{other}")),
+    })
 }
 
 #[cfg(test)]

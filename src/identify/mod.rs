@@ -9,6 +9,7 @@
 
 mod bytes;
 pub mod dns;
+pub mod inspector;
 pub mod quic;
 mod signatures;
 pub mod tls;
@@ -239,8 +240,12 @@ impl App {
     pub fn close(&mut self) {
         if let Some(first) = self.state.take().and_then(|s| s.first_question) {
             let rcode = first.rcode.map_or("no response", dns::rcode_name);
-            let detail = format!("{} {rcode}", dns::type_name(first.qtype));
-            self.info.detail = Some(detail.into());
+            let qtype = dns::type_name(first.qtype);
+            let mut detail = String::with_capacity(qtype.len() + 1 + rcode.len());
+            detail.push_str(&qtype);
+            detail.push(' ');
+            detail.push_str(rcode);
+            self.info.detail = Some(detail.into_boxed_str());
         }
     }
 

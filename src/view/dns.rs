@@ -107,7 +107,7 @@ impl DnsView {
             .into_iter()
             .map(|((name, qtype), e)| DnsName {
                 name,
-                qtype: type_name(qtype),
+                qtype: type_name(qtype).into_owned(),
                 queries: e.queries,
                 responses: e.responses,
                 unanswered: e.unanswered,
