@@ -10,8 +10,8 @@ use super::tcp_state::TcpConnection;
 use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
 use crate::capture::Timestamp;
 use crate::dissect::tcp_flags::{ACK, SYN};
-use crate::identify::Payload;
 use crate::identify::inspector::Identifier;
+use crate::identify::{App, Payload};
 
 const NANOS_PER_SEC: u64 = 1_000_000_000;
 
@@ -350,23 +350,12 @@ impl FlowTable {
     /// taken.
     pub fn drain_finished(&mut self) -> FinishedFlows<'_> {
         self.batch_ended = false;
-        let mut chunks = VecDeque::new();
-        let mut rest = std::mem::take(&mut self.finished);
-        while rest.len() > FINDINGS_CHUNK {
-            let tail = rest.split_off(FINDINGS_CHUNK);
-            chunks.push_back(rest);
-            rest = tail;
-        }
-        if !rest.is_empty() {
-            chunks.push_back(rest);
-        }
         let mut flows = FinishedFlows {
             identifier: self.identifier.as_mut(),
-            chunks,
-            requested: 0,
-            current: Vec::new().into_iter(),
+            flows: std::mem::take(&mut self.finished).into_iter(),
+            found: Vec::new().into_iter(),
+            asked: VecDeque::new(),
         };
-        // Two chunks asked for ahead: a worker finds the next while this one is written.
         flows.request_ahead(2);
         flows
     }
@@ -393,24 +382,33 @@ impl FlowTable {
 /// Finished flows are given their findings this many at a time.
 const FINDINGS_CHUNK: usize = 1024;
 
-/// Finished flows, with their findings (see [`FlowTable::drain_finished`]).
+/// Finished flows, with their findings (see [`FlowTable::drain_finished`]). Findings are
+/// asked for a chunk at a time, two chunks ahead: a worker finds the next while these are
+/// written.
 pub struct FinishedFlows<'t> {
     identifier: Option<&'t mut Identifier>,
-    /// Flows waiting for their findings; the first `requested` chunks were asked for.
-    chunks: VecDeque<Vec<Flow>>,
-    requested: usize,
-    current: std::vec::IntoIter<Flow>,
+    flows: std::vec::IntoIter<Flow>,
+    /// Findings of the next `found.len()` flows.
+    found: std::vec::IntoIter<Option<Box<App>>>,
+    /// Sizes of the chunks of flows after those whose findings were asked for.
+    asked: VecDeque<usize>,
 }
 
 impl FinishedFlows<'_> {
-    fn request_ahead(&mut self, ahead: usize) {
+    /// Ask for findings until `chunks` chunks are asked for and not collected.
+    fn request_ahead(&mut self, chunks: usize) {
         let Some(identifier) = self.identifier.as_deref_mut() else {
             return;
         };
-        while self.requested < ahead.min(self.chunks.len()) {
-            let chunk = &self.chunks[self.requested];
+        while self.asked.len() < chunks {
+            let start = self.found.len() + self.asked.iter().sum::<usize>();
+            let waiting = &self.flows.as_slice()[start.min(self.flows.len())..];
+            if waiting.is_empty() {
+                break;
+            }
+            let chunk = &waiting[..waiting.len().min(FINDINGS_CHUNK)];
             identifier.request_findings(chunk.iter().map(|f| (f.sequence, f.dst().addr)).collect());
-            self.requested += 1;
+            self.asked.push_back(chunk.len());
         }
     }
 }
@@ -419,31 +417,25 @@ impl Iterator for FinishedFlows<'_> {
     type Item = Flow;
 
     fn next(&mut self) -> Option<Flow> {
-        loop {
-            if let Some(flow) = self.current.next() {
-                return Some(flow);
+        let mut flow = self.flows.next()?;
+        if let Some(identifier) = self.identifier.as_deref_mut() {
+            if self.found.len() == 0 && self.asked.pop_front().is_some() {
+                self.found = identifier.findings().into_iter();
             }
-            let mut chunk = self.chunks.pop_front()?;
-            if let Some(identifier) = self.identifier.as_deref_mut() {
-                self.requested -= 1;
-                for (flow, app) in chunk.iter_mut().zip(identifier.findings()) {
-                    flow.app = app;
-                }
-            }
+            flow.app = self.found.next().flatten();
             self.request_ahead(2);
-            self.current = chunk.into_iter();
         }
+        Some(flow)
     }
 }
 
 impl Drop for FinishedFlows<'_> {
     /// Flows not taken still leave the identification's memory, and no findings are left
-    /// waiting for the next caller.
+    /// waiting for the next taker.
     fn drop(&mut self) {
-        let pending = self.chunks.len();
-        self.request_ahead(pending);
+        self.request_ahead(usize::MAX);
         if let Some(identifier) = self.identifier.as_deref_mut() {
-            for _ in 0..self.requested {
+            for _ in self.asked.drain(..) {
                 identifier.findings();
             }
         }
