@@ -36,11 +36,15 @@ pub struct Name {
 impl Name {
     /// Lower case, dot-separated, printable ASCII (checked label by label while read).
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
     }
 
     /// The name as shared text.
@@ -51,7 +55,7 @@ impl Name {
 
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
-        self.as_str() == other.as_str()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -201,7 +205,7 @@ fn parse_with(message: &[u8], strict: bool, aliases: bool) -> Option<Message> {
             None => return None,
         }
     }
-    let mut answers = Vec::new();
+    let mut answers = Vec::with_capacity(usize::from(an));
     // A strict parse reads every record (nothing may be left over); otherwise the answers are
     // all that is wanted.
     let records = if strict {

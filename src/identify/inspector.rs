@@ -21,7 +21,7 @@ const MAX_DNS_NAMES: usize = 1 << 20;
 /// Every flow's identification, and the names DNS answers gave to addresses.
 #[derive(Debug, Default)]
 pub struct Inspector {
-    apps: FxHashMap<u64, Box<App>>,
+    apps: FxHashMap<u64, App>,
     dns_names: FxHashMap<IpAddr, Arc<str>>,
     /// Answers found in the payload being inspected.
     new_names: Vec<(IpAddr, Arc<str>)>,
@@ -56,14 +56,11 @@ impl Inspector {
     /// when nothing was), its server named from DNS answers seen so far if its payload gave
     /// no name.
     pub fn finish(&mut self, flow: u64, server: IpAddr) -> Option<Box<App>> {
-        let mut app = self.apps.remove(&flow);
-        if let Some(found) = app.as_mut() {
+        let mut app = self.apps.remove(&flow).and_then(|mut found| {
             found.close();
-        }
-        // A flow whose payload said nothing keeps nothing: long lists hold many of them.
-        if app.as_ref().is_some_and(|a| a.is_empty()) {
-            app = None;
-        }
+            // A flow whose payload said nothing keeps nothing: long lists hold many of them.
+            (!found.is_empty()).then(|| Box::new(found))
+        });
         let unnamed = app.as_ref().is_none_or(|a| a.info.server_name.is_none());
         if unnamed && let Some(name) = self.dns_names.get(&server) {
             let named = app.get_or_insert_with(|| Box::new(App::found(AppInfo::default())));

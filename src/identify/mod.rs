@@ -416,12 +416,18 @@ impl App {
                     self.info.server_name = Some(name.into());
                     self.info.name_source = Some(NameSource::Tls);
                 }
-                let mut detail = tls::version_name(hello.version);
-                if !hello.alpn.is_empty() {
-                    detail.push_str(", ");
-                    detail.push_str(&hello.alpn.join(" "));
+                let version = tls::version_name(hello.version);
+                let mut detail = String::with_capacity(
+                    version.len()
+                        + hello.alpn.iter().map(|p| p.len() + 1).sum::<usize>()
+                        + usize::from(!hello.alpn.is_empty()),
+                );
+                detail.push_str(&version);
+                for (i, protocol) in hello.alpn.iter().enumerate() {
+                    detail.push_str(if i == 0 { ", " } else { " " });
+                    detail.push_str(protocol);
                 }
-                self.info.detail = Some(detail.into());
+                self.info.detail = Some(detail.into_boxed_str());
                 Step::SideDone
             }
             Parsed::Partial => Step::Wait,
@@ -437,14 +443,12 @@ impl App {
             .detail
             .as_deref()
             .and_then(|d| d.split_once(", "))
-            .map(|(_, alpn)| alpn.to_string());
-        self.info.detail = Some(
-            match alpn {
-                Some(alpn) => format!("{chosen}, {alpn}"),
-                None => chosen,
-            }
-            .into(),
-        );
+            .map(|(_, alpn)| alpn);
+        let detail = match alpn {
+            Some(alpn) => bytes::concat(&[&chosen, ", ", alpn]),
+            None => chosen.into_owned(),
+        };
+        self.info.detail = Some(detail.into_boxed_str());
     }
 
     fn quic_client(&mut self, datagram: &[u8]) -> Step {
@@ -527,7 +531,7 @@ impl App {
         let known = state
             .first_question
             .as_ref()
-            .filter(|first| *first.name == *qname.as_str())
+            .filter(|first| first.name.as_bytes() == qname.as_bytes())
             .map(|first| Arc::clone(&first.name));
         let shared = known.unwrap_or_else(|| qname.to_shared());
         match &mut state.first_question {

@@ -3,7 +3,7 @@
 //! PostgreSQL, MySQL, NTP, DHCP, DHCPv6, BitTorrent). Each check is written to reject
 //! ordinary payloads of other protocols: a wrong name is worse than the port's guess.
 
-use super::bytes::{Reader, first_line, host_name, printable};
+use super::bytes::{Reader, concat, first_line, host_name, printable};
 
 /// What a first payload says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -152,7 +152,7 @@ pub fn client_text(data: &[u8], udp: bool) -> Option<Found> {
             return None; // wait for the headers
         }
         let detail = match agent {
-            Some(agent) => format!("{method}, {agent}"),
+            Some(agent) => concat(&[method, ", ", agent]),
             None => method.to_string(),
         };
         return Some(Found {
@@ -208,7 +208,7 @@ pub fn server_text(data: &[u8], udp: bool) -> Option<Found> {
         return Some(if udp {
             Found::named("ssdp")
         } else {
-            Found::with_detail("http", format!("HTTP/1.{}", status.get(..1)?))
+            Found::with_detail("http", concat(&["HTTP/1.", status.get(..1)?]))
         });
     }
     if text.starts_with("SIP/2.0 ") {

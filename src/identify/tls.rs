@@ -237,12 +237,15 @@ fn parse_server_hello(message: &[u8]) -> Option<u16> {
 }
 
 /// "TLS 1.3", "SSL 3.0", ...
-pub fn version_name(version: u16) -> String {
-    match version {
-        0x0300 => "SSL 3.0".into(),
-        0x0301..=0x0304 => format!("TLS 1.{}", (version & 0xff) - 1),
-        other => format!("TLS 0x{other:04x}"),
-    }
+pub fn version_name(version: u16) -> Cow<'static, str> {
+    Cow::Borrowed(match version {
+        0x0300 => "SSL 3.0",
+        0x0301 => "TLS 1.0",
+        0x0302 => "TLS 1.1",
+        0x0303 => "TLS 1.2",
+        0x0304 => "TLS 1.3",
+        other => return Cow::Owned(format!("TLS 0x{other:04x}")),
+    })
 }
 
 #[cfg(test)]

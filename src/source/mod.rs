@@ -174,7 +174,7 @@ impl Inputs {
         } else {
             download.reader
         };
-        let reader = read_ahead(reader, self.read_ahead);
+        let reader = read_ahead(reader, self.read_ahead, prefetch::STREAM_BLOCK);
         Ok(OpenedInput {
             name,
             reader,
@@ -208,9 +208,13 @@ pub fn open_all(specs: &[InputSpec], options: &SourceOptions) -> Result<Inputs, 
     })
 }
 
-fn read_ahead(reader: Box<dyn Read + Send>, enabled: bool) -> Box<dyn Read + Send> {
+fn read_ahead(
+    reader: Box<dyn Read + Send>,
+    enabled: bool,
+    block_size: usize,
+) -> Box<dyn Read + Send> {
     if enabled {
-        Box::new(prefetch::Prefetch::new(reader))
+        Box::new(prefetch::Prefetch::new(reader, block_size))
     } else {
         reader
     }
@@ -219,6 +223,7 @@ fn read_ahead(reader: Box<dyn Read + Send>, enabled: bool) -> Box<dyn Read + Sen
 fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, SourceError> {
     let progress = options.progress;
     let name = spec.display_name();
+    let mut block_size = prefetch::STREAM_BLOCK;
     let reader: Box<dyn Read + Send> = match spec {
         InputSpec::Stdin => {
             widen_pipe(&io::stdin());
@@ -232,6 +237,9 @@ fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, 
             let metadata = file.metadata().ok();
             if metadata.as_ref().is_some_and(|m| m.is_dir()) {
                 return Err(SourceError::IsDirectory { name });
+            }
+            if metadata.as_ref().is_some_and(|m| m.is_file()) {
+                block_size = prefetch::FILE_BLOCK;
             }
             let size = metadata.map(|m| m.len()).unwrap_or(0);
             if progress && size >= progress::LOCAL_THRESHOLD {
@@ -249,7 +257,7 @@ fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, 
     };
     Ok(OpenedInput {
         name,
-        reader: read_ahead(reader, options.read_ahead),
+        reader: read_ahead(reader, options.read_ahead, block_size),
         notes: Vec::new(),
     })
 }
