@@ -140,13 +140,44 @@ fn name(message: &[u8], r: &mut Reader<'_>) -> Option<Name> {
     Some(out)
 }
 
-/// Step over a name without building its text (record owners are not kept).
+/// Step over a name without building its text (record owners are not kept): its labels, up
+/// to a compression pointer that must point back to a name read before (RFC 1035 §4.1.4) and
+/// is not followed: that name was checked where it stood.
 fn skip_name(message: &[u8], r: &mut Reader<'_>) -> Option<()> {
-    let mut total = 0;
-    walk_name(message, r, |label| {
-        total += 1 + label.len();
-        (total <= MAX_NAME + 1).then_some(())
-    })
+    let start = r.position();
+    let mut at = start;
+    loop {
+        let len = *message.get(at)?;
+        match len {
+            0 => {
+                at += 1;
+                break;
+            }
+            0xc0..=0xff => {
+                let target = usize::from(u16::from_be_bytes([len & 0x3f, *message.get(at + 1)?]));
+                if target >= start {
+                    return None;
+                }
+                at += 2;
+                break;
+            }
+            1..=63 => {
+                let label = message.get(at + 1..at + 1 + usize::from(len))?;
+                if !label
+                    .iter()
+                    .fold(true, |ok, b| ok & (0x21..0x7f).contains(b))
+                {
+                    return None;
+                }
+                at += 1 + usize::from(len);
+                if at - start > MAX_NAME + 1 {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    r.skip(at - start)
 }
 
 /// A whole DNS message, strictly.
@@ -406,6 +437,12 @@ pub(crate) mod tests {
         longer.push(0);
         assert_eq!(parse(&longer, true), None);
         assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", true), None);
+        // A record owner pointing forward (at itself here) is no earlier name.
+        let mut forward = response(1, "a.b", "c.d", [1, 2, 3, 4]);
+        let owner = 12 + "a.b".len() + 2 + 4;
+        assert_eq!(&forward[owner..owner + 2], &[0xc0, 12]);
+        forward[owner + 1] = owner as u8;
+        assert_eq!(parse(&forward, true), None);
     }
 
     #[test]
