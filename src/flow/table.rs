@@ -370,10 +370,7 @@ impl FlowTable {
     /// Every flow, finished or still open, ordered by start time (then creation order).
     pub fn into_flows(mut self) -> Vec<Flow> {
         self.close_all();
-        let mut flows = std::mem::take(&mut self.finished);
-        if let Some(identifier) = self.identifier.as_mut() {
-            attach_findings(identifier, &mut flows);
-        }
+        let mut flows: Vec<Flow> = self.drain_finished().collect();
         flows.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
         flows
     }
@@ -448,14 +445,6 @@ impl Drop for FinishedFlows<'_> {
 fn inspection_wanted(inspected: u8, key: &FlowKey) -> bool {
     let dns_port = |port: u16| matches!(port, 53 | 5353 | 5355);
     inspected < 8 || (inspected < 128 && (dns_port(key.a.port) || dns_port(key.b.port)))
-}
-
-/// The flows are final: stop inspecting them, and give each what identification found.
-fn attach_findings(identifier: &mut Identifier, flows: &mut [Flow]) {
-    let ended = flows.iter().map(|f| (f.sequence, f.dst().addr)).collect();
-    for (flow, app) in flows.iter_mut().zip(identifier.finish(ended)) {
-        flow.app = app;
-    }
 }
 
 fn after(ts: Timestamp, nanos: u64) -> Timestamp {

@@ -72,6 +72,38 @@ const MAX_NAME: usize = 255;
 const MAX_JUMPS: usize = 32;
 const MAX_RECORDS: u16 = 64;
 
+/// One piece of a name on the wire.
+enum Part<'m> {
+    /// The root label: the name ends.
+    End,
+    /// A compression pointer to this offset.
+    Pointer(usize),
+    /// A label of printable ASCII, without spaces.
+    Label(&'m [u8]),
+}
+
+/// The piece of a name at `at`, checked: `None` for a label type other than plain and
+/// pointer (0x40 and 0x80 are obsolete), bytes that are no host name, or a cut.
+fn part_at(message: &[u8], at: usize) -> Option<Part<'_>> {
+    let len = *message.get(at)?;
+    match len {
+        0 => Some(Part::End),
+        0xc0..=0xff => {
+            let target = u16::from_be_bytes([len & 0x3f, *message.get(at + 1)?]);
+            Some(Part::Pointer(usize::from(target)))
+        }
+        1..=63 => {
+            let label = message.get(at + 1..at + 1 + usize::from(len))?;
+            // Every byte checked, without an early exit: the check runs on whole words.
+            label
+                .iter()
+                .fold(true, |ok, b| ok & (0x21..0x7f).contains(b))
+                .then_some(Part::Label(label))
+        }
+        _ => None,
+    }
+}
+
 /// Walk the name at `r` (following compression pointers, at most [`MAX_JUMPS`]), handing each
 /// label to `on_label`, and leave `r` after the name's bytes in place.
 fn walk_name(
@@ -83,14 +115,12 @@ fn walk_name(
     let mut jumps = 0;
     let mut end = None;
     loop {
-        let len = *message.get(at)?;
-        match len {
-            0 => {
+        match part_at(message, at)? {
+            Part::End => {
                 at += 1;
                 break;
             }
-            0xc0..=0xff => {
-                let target = usize::from(u16::from_be_bytes([len & 0x3f, *message.get(at + 1)?]));
+            Part::Pointer(target) => {
                 end.get_or_insert(at + 2);
                 jumps += 1;
                 if jumps > MAX_JUMPS || target >= message.len() {
@@ -98,19 +128,10 @@ fn walk_name(
                 }
                 at = target;
             }
-            1..=63 => {
-                let label = message.get(at + 1..at + 1 + usize::from(len))?;
-                // Every byte checked, without an early exit: the check runs on whole words.
-                if !label
-                    .iter()
-                    .fold(true, |ok, b| ok & (0x21..0x7f).contains(b))
-                {
-                    return None;
-                }
+            Part::Label(label) => {
                 on_label(label)?;
-                at += 1 + usize::from(len);
+                at += 1 + label.len();
             }
-            _ => return None, // 0x40 and 0x80 label types are obsolete
         }
     }
     let next = end.unwrap_or(at);
@@ -147,34 +168,22 @@ fn skip_name(message: &[u8], r: &mut Reader<'_>) -> Option<()> {
     let start = r.position();
     let mut at = start;
     loop {
-        let len = *message.get(at)?;
-        match len {
-            0 => {
+        match part_at(message, at)? {
+            Part::End => {
                 at += 1;
                 break;
             }
-            0xc0..=0xff => {
-                let target = usize::from(u16::from_be_bytes([len & 0x3f, *message.get(at + 1)?]));
-                if target >= start {
-                    return None;
-                }
+            Part::Pointer(target) if target < start => {
                 at += 2;
                 break;
             }
-            1..=63 => {
-                let label = message.get(at + 1..at + 1 + usize::from(len))?;
-                if !label
-                    .iter()
-                    .fold(true, |ok, b| ok & (0x21..0x7f).contains(b))
-                {
-                    return None;
-                }
-                at += 1 + usize::from(len);
+            Part::Pointer(_) => return None,
+            Part::Label(label) => {
+                at += 1 + label.len();
                 if at - start > MAX_NAME + 1 {
                     return None;
                 }
             }
-            _ => return None,
         }
     }
     r.skip(at - start)

@@ -69,6 +69,14 @@ impl Inspector {
         }
         app
     }
+
+    /// [`Inspector::finish`] for each of the flows `(number, server address)`, in order.
+    fn finish_all(&mut self, flows: Vec<(u64, IpAddr)>) -> Vec<Option<Box<App>>> {
+        flows
+            .into_iter()
+            .map(|(flow, server)| self.finish(flow, server))
+            .collect()
+    }
 }
 
 /// Flows whose inspection ended, as a worker tells the flow table so that it stops copying
@@ -150,10 +158,7 @@ impl Identifier {
     pub fn request_findings(&mut self, flows: Vec<(u64, IpAddr)>) {
         match self {
             Identifier::Inline(inspector) => {
-                let found = flows
-                    .into_iter()
-                    .map(|(flow, server)| inspector.finish(flow, server))
-                    .collect();
+                let found = inspector.finish_all(flows);
                 inspector.found.push_back(found);
             }
             Identifier::Worker(worker) => worker.request_findings(flows),
@@ -266,11 +271,7 @@ impl Worker {
                             let _ = give_back.send(batch);
                         }
                         Request::Finish(flows) => {
-                            let found = flows
-                                .into_iter()
-                                .map(|(flow, server)| inspector.finish(flow, server))
-                                .collect();
-                            if reply.send(found).is_err() {
+                            if reply.send(inspector.finish_all(flows)).is_err() {
                                 return;
                             }
                         }

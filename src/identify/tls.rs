@@ -25,6 +25,18 @@ pub enum Parsed<T> {
     No,
 }
 
+impl<T> Parsed<T> {
+    /// What `parse` makes of a whole message; a message that does not parse is not this
+    /// protocol.
+    fn and_then<U>(self, parse: impl FnOnce(T) -> Option<U>) -> Parsed<U> {
+        match self {
+            Parsed::Done(whole) => parse(whole).map_or(Parsed::No, Parsed::Done),
+            Parsed::Partial => Parsed::Partial,
+            Parsed::No => Parsed::No,
+        }
+    }
+}
+
 const HANDSHAKE: u8 = 22;
 const CLIENT_HELLO: u8 = 1;
 const SERVER_HELLO: u8 = 2;
@@ -113,26 +125,12 @@ fn message_len(message: &[u8]) -> Option<usize> {
 
 /// A ClientHello carried in TLS records.
 pub fn client_hello(data: &[u8]) -> Parsed<ClientHello> {
-    match first_message(data, CLIENT_HELLO) {
-        Parsed::Done(message) => match parse_client_hello(&message) {
-            Some(hello) => Parsed::Done(hello),
-            None => Parsed::No,
-        },
-        Parsed::Partial => Parsed::Partial,
-        Parsed::No => Parsed::No,
-    }
+    first_message(data, CLIENT_HELLO).and_then(|message| parse_client_hello(&message))
 }
 
 /// The version a ServerHello chose.
 pub fn server_hello_version(data: &[u8]) -> Parsed<u16> {
-    match first_message(data, SERVER_HELLO) {
-        Parsed::Done(message) => match parse_server_hello(&message) {
-            Some(version) => Parsed::Done(version),
-            None => Parsed::No,
-        },
-        Parsed::Partial => Parsed::Partial,
-        Parsed::No => Parsed::No,
-    }
+    first_message(data, SERVER_HELLO).and_then(|message| parse_server_hello(&message))
 }
 
 /// GREASE values (RFC 8701) are never real versions or extensions.
