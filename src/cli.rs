@@ -215,9 +215,9 @@ pub struct AnalysisArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Threads: 2 reads ahead and identifies payloads on a second thread while the first
-    /// analyses; 1 does all on one (less CPU, slower). Results are identical [default: 2
-    /// where the machine has two cores]
+    /// Threads: 2 decodes files (reads ahead from pipes and downloads) and identifies
+    /// payloads on other threads while the first counts flows; 1 does all on one (less CPU,
+    /// slower). Results are identical [default: 2 where the machine has two cores]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=2))]
     pub threads: Option<u16>,
 

@@ -17,6 +17,9 @@ pub struct AnalysisConfig {
     pub no_identify: bool,
     /// Identify payloads on a thread of their own (same results as on the table's thread).
     pub identify_on_worker: bool,
+    /// Decode and dissect mapped files on a thread of their own, ahead of the flow table
+    /// (same results as on the table's thread).
+    pub decode_on_worker: bool,
     /// Keep every DNS answer, aliases included, in the flows' DNS exchanges (the DNS view
     /// lists them; other views need only questions and addresses).
     pub dns_details: bool,

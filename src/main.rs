@@ -338,6 +338,7 @@ fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Pre
         interrupt: interrupt.clone(),
         no_identify: args.analysis.no_identify,
         identify_on_worker: threads,
+        decode_on_worker: threads,
         dns_details: false,
     };
     Ok(Prepared {

@@ -8,6 +8,7 @@ mod pcap;
 mod pcap_old;
 mod pcapng;
 mod reader;
+mod slice;
 pub mod timestamp;
 
 use std::io::Read;
@@ -15,6 +16,7 @@ use std::io::Read;
 use thiserror::Error;
 
 pub use reader::MAX_RECORD_LEN;
+pub use slice::CHECKPOINT_INTERVAL;
 pub use timestamp::{Precision, Timestamp};
 
 /// One captured packet, borrowed from the decoder's buffer.
@@ -164,6 +166,18 @@ pub fn decode<R: Read>(
     on_frame: impl FnMut(&Frame<'_>),
 ) -> Result<ReadOutcome, CaptureError> {
     reader::decode_stream(input, on_frame)
+}
+
+/// Decode a capture held whole in memory (a mapped file) in place, with the same results as
+/// [`decode`] on the same bytes. `checkpoint` is told the offset reached every
+/// [`CHECKPOINT_INTERVAL`] bytes (to release pages behind it or move a progress bar); returning
+/// `false` stops the decoding there, as the end of a stream would.
+pub fn decode_slice(
+    data: &[u8],
+    checkpoint: impl FnMut(usize) -> bool,
+    on_frame: impl FnMut(&Frame<'_>),
+) -> Result<ReadOutcome, CaptureError> {
+    reader::decode_slice(data, checkpoint, on_frame)
 }
 
 #[cfg(test)]

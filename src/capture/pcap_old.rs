@@ -52,15 +52,44 @@ impl<R: Read> OldPcapReader<R> {
             exhausted: false,
         })
     }
+}
 
-    fn u32_at(&self, data: &[u8], at: usize) -> u32 {
+/// The record at the start of `data` and its length, header included; or, when `data` holds
+/// only part of it, the length it needs.
+pub(super) fn parse_record(
+    data: &[u8],
+    big_endian: bool,
+    order: LengthOrder,
+) -> Result<(usize, LegacyPcapBlock<'_>), usize> {
+    let u32_at = |at: usize| {
         let b = [data[at], data[at + 1], data[at + 2], data[at + 3]];
-        if self.big_endian {
+        if big_endian {
             u32::from_be_bytes(b)
         } else {
             u32::from_le_bytes(b)
         }
+    };
+    if data.len() < 16 {
+        return Err(16);
     }
+    let (first, second) = (u32_at(8), u32_at(12));
+    let (caplen, origlen) = match order {
+        LengthOrder::Swapped => (second, first),
+        LengthOrder::MaybeSwapped if first > second => (second, first),
+        LengthOrder::MaybeSwapped => (first, second),
+    };
+    let total = 16 + caplen as usize;
+    if data.len() < total {
+        return Err(total);
+    }
+    let block = LegacyPcapBlock {
+        ts_sec: u32_at(0),
+        ts_usec: u32_at(4),
+        caplen,
+        origlen,
+        data: &data[16..total],
+    };
+    Ok((total, block))
 }
 
 impl<R: Read> PcapReaderIterator for OldPcapReader<R> {
@@ -73,36 +102,12 @@ impl<R: Read> PcapReaderIterator for OldPcapReader<R> {
         if data.is_empty() && self.exhausted {
             return Err(PcapError::Eof);
         }
-        let incomplete = |needed: usize| {
-            if self.exhausted {
-                PcapError::UnexpectedEof
-            } else if needed >= self.buffer.capacity() {
-                PcapError::BufferTooSmall
-            } else {
-                PcapError::Incomplete(needed - data.len())
-            }
-        };
-        if data.len() < 16 {
-            return Err(incomplete(16));
+        match parse_record(data, self.big_endian, self.order) {
+            Ok((total, block)) => Ok((total, PcapBlockOwned::Legacy(block))),
+            Err(_) if self.exhausted => Err(PcapError::UnexpectedEof),
+            Err(needed) if needed >= self.buffer.capacity() => Err(PcapError::BufferTooSmall),
+            Err(needed) => Err(PcapError::Incomplete(needed - data.len())),
         }
-        let (first, second) = (self.u32_at(data, 8), self.u32_at(data, 12));
-        let (caplen, origlen) = match self.order {
-            LengthOrder::Swapped => (second, first),
-            LengthOrder::MaybeSwapped if first > second => (second, first),
-            LengthOrder::MaybeSwapped => (first, second),
-        };
-        let total = 16 + caplen as usize;
-        if data.len() < total {
-            return Err(incomplete(total));
-        }
-        let block = LegacyPcapBlock {
-            ts_sec: self.u32_at(data, 0),
-            ts_usec: self.u32_at(data, 4),
-            caplen,
-            origlen,
-            data: &data[16..total],
-        };
-        Ok((total, PcapBlockOwned::Legacy(block)))
     }
 
     fn consume(&mut self, offset: usize) {

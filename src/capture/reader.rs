@@ -7,12 +7,14 @@ use std::io::{self, Read};
 use std::rc::Rc;
 
 use circular::Buffer;
+use pcap_parser::nom;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{LegacyPcapReader, PcapBlockOwned, PcapError, PcapNGReader};
 
 use super::pcap::LegacyHandler;
 use super::pcap_old::OldPcapReader;
 use super::pcapng::NgHandler;
+use super::slice::{Grammar, SliceReader};
 use super::{CaptureError, CaptureFormat, Frame, ReadOutcome, detect_format};
 
 /// Largest record or block we accept. Real packets stop at 256 KiB (the largest snaplen tools
@@ -131,6 +133,81 @@ pub(super) fn decode_stream<R: Read>(
     Ok(outcome)
 }
 
+/// Decode a capture held whole in memory; `checkpoint` is told the position every
+/// [`CHECKPOINT_INTERVAL`](super::slice::CHECKPOINT_INTERVAL) bytes and stops the reading by
+/// returning `false`.
+pub(super) fn decode_slice(
+    data: &[u8],
+    checkpoint: impl FnMut(usize) -> bool,
+    mut on_frame: impl FnMut(&Frame<'_>),
+) -> Result<ReadOutcome, CaptureError> {
+    let format = detect_format(data)?;
+    let mut outcome = ReadOutcome {
+        format: Some(format),
+        ..ReadOutcome::default()
+    };
+    let bad_header = |e: nom::Err<PcapError<&[u8]>>| CaptureError::BadHeader {
+        format: format.name(),
+        detail: match e {
+            nom::Err::Error(e) | nom::Err::Failure(e) => e.to_string(),
+            nom::Err::Incomplete(_) if format == CaptureFormat::PcapNg => {
+                "section header block is longer than the file".into()
+            }
+            nom::Err::Incomplete(_) => "file header cut short".into(),
+        },
+    };
+    match format {
+        CaptureFormat::Pcap | CaptureFormat::PcapModified => {
+            let handler = LegacyHandler::check_header(data, format)?;
+            let (_, header) = pcap_parser::parse_pcap_header(data).map_err(bad_header)?;
+            let grammar = match handler.length_order() {
+                None => Grammar::legacy(header),
+                Some(order) => Grammar::Old {
+                    header,
+                    big_endian: handler.big_endian(),
+                    order,
+                },
+            };
+            drive_in_place(
+                data,
+                grammar,
+                checkpoint,
+                handler,
+                &mut on_frame,
+                &mut outcome,
+            )?;
+        }
+        CaptureFormat::PcapNg => {
+            let handler = NgHandler::check_header(data)?;
+            pcap_parser::pcapng::parse_sectionheaderblock(data).map_err(bad_header)?;
+            let grammar = Grammar::Ng { big_endian: false };
+            drive_in_place(
+                data,
+                grammar,
+                checkpoint,
+                handler,
+                &mut on_frame,
+                &mut outcome,
+            )?;
+        }
+    }
+    Ok(outcome)
+}
+
+fn drive_in_place<H: BlockHandler>(
+    data: &[u8],
+    grammar: Grammar,
+    checkpoint: impl FnMut(usize) -> bool,
+    handler: H,
+    on_frame: &mut dyn FnMut(&Frame<'_>),
+    outcome: &mut ReadOutcome,
+) -> Result<(), CaptureError> {
+    // Nothing can fail to be read from memory.
+    let no_read_errors = Rc::new(RefCell::new(None));
+    let reader = SliceReader::new(data, grammar, checkpoint);
+    drive(reader, handler, &no_read_errors, on_frame, outcome)
+}
+
 /// The parser's answer with the buffer borrow dropped, so the loop can act on the reader.
 enum Step {
     Block(usize),
@@ -194,20 +271,18 @@ fn drive<P: PcapReaderIterator, H: BlockHandler>(
             }
             Step::TooSmall => {
                 let claimed = handler.claimed_len(reader.data()).unwrap_or(u64::MAX);
-                if claimed > MAX_RECORD_LEN as u64 || !grow(&mut reader, claimed as usize + 4096) {
-                    outcome.cut_short = Some(format!(
-                        "corrupt record at offset {offset}: {}, over the {} MiB limit",
-                        handler.describe_incomplete(reader.data()),
-                        MAX_RECORD_LEN >> 20
-                    ));
-                    break;
+                let fits = claimed <= MAX_RECORD_LEN as u64;
+                if fits
+                    && claimed > reader.data().len() as u64
+                    && grow(&mut reader, claimed as usize + 4096)
+                {
+                    continue;
                 }
+                outcome.cut_short = Some(describe_damage(offset, &handler, reader.data()));
+                break;
             }
             Step::CutShort => {
-                outcome.cut_short = Some(format!(
-                    "cut short at offset {offset}: {}",
-                    handler.describe_incomplete(reader.data())
-                ));
+                outcome.cut_short = Some(describe_damage(offset, &handler, reader.data()));
                 break;
             }
             Step::ReadFailed => return Err(read_failure(offset, last_error)),
@@ -223,6 +298,24 @@ fn drive<P: PcapReaderIterator, H: BlockHandler>(
     outcome.bytes_consumed = offset;
     handler.finish(outcome);
     Ok(())
+}
+
+/// Why the record at `offset` (the start of `data`, which holds the rest of the stream) could
+/// not be read: a length no real record has, a record whose fields overrun its own length, or
+/// a stream that ends inside it. The answer depends only on the bytes, so a file read in place
+/// and the same file through a pipe say the same.
+fn describe_damage<H: BlockHandler>(offset: u64, handler: &H, data: &[u8]) -> String {
+    let detail = handler.describe_incomplete(data);
+    match handler.claimed_len(data) {
+        Some(claimed) if claimed > MAX_RECORD_LEN as u64 => format!(
+            "corrupt record at offset {offset}: {detail}, over the {} MiB limit",
+            MAX_RECORD_LEN >> 20
+        ),
+        Some(claimed) if claimed <= data.len() as u64 => {
+            format!("corrupt record at offset {offset}: {detail}")
+        }
+        _ => format!("cut short at offset {offset}: {detail}"),
+    }
 }
 
 fn grow<P: PcapReaderIterator>(reader: &mut P, wanted: usize) -> bool {

@@ -1,8 +1,11 @@
 //! Where capture bytes come from: a file path, standard input (`-`), or an HTTP(S) URL such as
-//! an Azure Blob SAS URL. Every source is a plain `Read`, consumed as a stream, never loaded
-//! whole, and named in messages without its secrets.
+//! an Azure Blob SAS URL. Regular files are mapped and decoded in place (pages given back as
+//! the decoding passes them); everything else is a plain `Read`, consumed as a stream. Nothing
+//! is loaded whole, and every source is named in messages without its secrets.
 
 pub mod http;
+#[cfg(all(unix, target_pointer_width = "64"))]
+pub mod mapped;
 mod prefetch;
 mod progress;
 pub mod redact;
@@ -73,7 +76,7 @@ pub enum SourceError {
 /// An input opened for reading.
 pub struct OpenedInput {
     pub name: String,
-    pub reader: Box<dyn Read + Send>,
+    pub data: InputData,
     /// Things the user should know about this input (a SAS token over plain HTTP, ...).
     pub notes: Vec<String>,
 }
@@ -83,10 +86,19 @@ impl OpenedInput {
     pub fn from_reader(name: impl Into<String>, reader: Box<dyn Read + Send>) -> OpenedInput {
         OpenedInput {
             name: name.into(),
-            reader,
+            data: InputData::Stream(reader),
             notes: Vec::new(),
         }
     }
+}
+
+/// How an input's bytes are reached.
+pub enum InputData {
+    /// Read in order, as they arrive.
+    Stream(Box<dyn Read + Send>),
+    /// A regular file, mapped whole.
+    #[cfg(all(unix, target_pointer_width = "64"))]
+    Mapped(mapped::MappedFile),
 }
 
 impl std::fmt::Debug for OpenedInput {
@@ -177,7 +189,7 @@ impl Inputs {
         let reader = read_ahead(reader, self.read_ahead, prefetch::STREAM_BLOCK);
         Ok(OpenedInput {
             name,
-            reader,
+            data: InputData::Stream(reader),
             notes,
         })
     }
@@ -238,10 +250,22 @@ fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, 
             if metadata.as_ref().is_some_and(|m| m.is_dir()) {
                 return Err(SourceError::IsDirectory { name });
             }
+            let size = metadata.as_ref().map_or(0, |m| m.len());
             if metadata.as_ref().is_some_and(|m| m.is_file()) {
                 block_size = prefetch::FILE_BLOCK;
+                #[cfg(all(unix, target_pointer_width = "64"))]
+                if size > 0 {
+                    let bar = (progress && size >= progress::LOCAL_THRESHOLD)
+                        .then(|| progress::bar(&name, Some(size)));
+                    if let Some(mapped) = mapped::MappedFile::map(&file, &name, bar) {
+                        return Ok(OpenedInput {
+                            name,
+                            data: InputData::Mapped(mapped),
+                            notes: Vec::new(),
+                        });
+                    }
+                }
             }
-            let size = metadata.map(|m| m.len()).unwrap_or(0);
             if progress && size >= progress::LOCAL_THRESHOLD {
                 Box::new(progress::ProgressReader::new(file, &name, Some(size)))
             } else {
@@ -257,7 +281,7 @@ fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, 
     };
     Ok(OpenedInput {
         name,
-        reader: read_ahead(reader, options.read_ahead, block_size),
+        data: InputData::Stream(read_ahead(reader, options.read_ahead, block_size)),
         notes: Vec::new(),
     })
 }

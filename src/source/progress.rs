@@ -14,23 +14,28 @@ pub struct ProgressReader<R> {
     bar: ProgressBar,
 }
 
+/// A bar on stderr for `name`, with `total` bytes when known.
+pub fn bar(name: &str, total: Option<u64>) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+    let template = if total.is_some() {
+        "{prefix} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}"
+    } else {
+        "{prefix} {spinner} {bytes} {binary_bytes_per_sec}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let short = name.rsplit('/').next().unwrap_or(name);
+    bar.set_prefix(short.chars().take(40).collect::<String>());
+    bar
+}
+
 impl<R: Read> ProgressReader<R> {
     pub fn new(inner: R, name: &str, total: Option<u64>) -> ProgressReader<R> {
-        let bar = match total {
-            Some(total) => ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),
-            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
-        };
-        let template = if total.is_some() {
-            "{prefix} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}"
-        } else {
-            "{prefix} {spinner} {bytes} {binary_bytes_per_sec}"
-        };
-        if let Ok(style) = ProgressStyle::with_template(template) {
-            bar.set_style(style.progress_chars("=> "));
+        ProgressReader {
+            inner,
+            bar: bar(name, total),
         }
-        let short = name.rsplit('/').next().unwrap_or(name);
-        bar.set_prefix(short.chars().take(40).collect::<String>());
-        ProgressReader { inner, bar }
     }
 }
 

@@ -10,6 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use thiserror::Error;
 
+#[cfg(all(unix, target_pointer_width = "64"))]
+mod split;
+
 use crate::capture::{self, CaptureError, CaptureFormat, Frame, Precision, Timestamp};
 use crate::config::AnalysisConfig;
 use crate::dissect::{self, Dissection, Malformed, NonIp, Transport};
@@ -17,7 +20,7 @@ use crate::flow::{
     Contribution, Defragmenter, Flow, FlowKey, FlowTable, FragmentVerdict, Orphans, PROTO_TCP,
 };
 use crate::identify::inspector::Identifier;
-use crate::source::{Inputs, OpenedInput, SourceError};
+use crate::source::{InputData, Inputs, OpenedInput, SourceError};
 
 #[derive(Debug, Error)]
 pub enum AnalysisError {
@@ -210,10 +213,16 @@ struct FlowBuilder<'s, S: FlowSink> {
 
 impl<S: FlowSink> FlowBuilder<'_, S> {
     fn on_frame(&mut self, input: usize, frame: &Frame<'_>) {
+        let dissection = dissect::dissect(frame.linktype, frame.data, frame.orig_len);
+        self.on_dissected(input, frame, dissection);
+    }
+
+    /// The rest of a frame's work once it is dissected (perhaps on another thread).
+    fn on_dissected(&mut self, input: usize, frame: &Frame<'_>, dissection: Dissection) {
         if self.sink_error.is_some() {
             return;
         }
-        self.count(input, frame);
+        self.count(input, frame, dissection);
         if self.table.has_finished() {
             self.deliver_finished();
         }
@@ -230,7 +239,7 @@ impl<S: FlowSink> FlowBuilder<'_, S> {
         }
     }
 
-    fn count(&mut self, input: usize, frame: &Frame<'_>) {
+    fn count(&mut self, input: usize, frame: &Frame<'_>, dissection: Dissection) {
         let stats = &mut self.stats;
         stats.packets += 1;
         stats.bytes += u64::from(frame.orig_len);
@@ -252,7 +261,7 @@ impl<S: FlowSink> FlowBuilder<'_, S> {
             Some((l, n)) if *l == frame.linktype => *n += 1,
             _ => stats.count_linktype(frame.linktype),
         }
-        let packet = match dissect::dissect(frame.linktype, frame.data, frame.orig_len) {
+        let packet = match dissection {
             Dissection::Ip(packet) => packet,
             Dissection::NonIp(kind) => {
                 *stats.non_ip.entry(kind).or_insert(0) += 1;
@@ -419,17 +428,37 @@ pub fn analyze_into<S: FlowSink>(
         if config.interrupt.is_raised() {
             break;
         }
-        let OpenedInput {
-            name,
-            reader,
-            notes,
-        } = input?;
-        let reader = Stoppable {
-            inner: reader,
-            stop: Rc::clone(&stop),
-            interrupt: config.interrupt.clone(),
+        let OpenedInput { name, data, notes } = input?;
+        let outcome = match data {
+            InputData::Stream(reader) => {
+                let reader = Stoppable {
+                    inner: reader,
+                    stop: Rc::clone(&stop),
+                    interrupt: config.interrupt.clone(),
+                };
+                capture::decode(reader, |frame| builder.on_frame(index, frame))
+            }
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            InputData::Mapped(file) if config.decode_on_worker => {
+                let _guard = file.guard_faults();
+                split::decode_mapped(&file, &mut builder, index, &config.interrupt)
+            }
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            InputData::Mapped(file) => {
+                let _guard = file.guard_faults();
+                let keep_going = |offset| {
+                    file.passed(offset);
+                    if config.interrupt.is_raised() {
+                        config.interrupt.notice();
+                        return false;
+                    }
+                    !stop.get()
+                };
+                capture::decode_slice(file.bytes(), keep_going, |frame| {
+                    builder.on_frame(index, frame)
+                })
+            }
         };
-        let outcome = capture::decode(reader, |frame| builder.on_frame(index, frame));
         if builder.sink_error.is_some() {
             break;
         }

@@ -1,0 +1,209 @@
+//! Regular files are mapped into memory and decoded where they lie. On this kind of machine the
+//! kernel's copy out of the page cache (`read`) costs more than the whole analysis of the bytes
+//! it copies; mapping the 205 MB benchmark capture and touching every page costs a sixth of
+//! reading it (benches/run.sh has the end-to-end figures).
+//!
+//! Two things a mapping changes, and how they are handled:
+//! - Memory: touched pages count towards the process's resident size, so the pages behind the
+//!   decoder are given back as it advances; a 2 GB capture never holds more than a few MiB.
+//! - A file that shrinks while mapped (another program truncates it) turns the next access past
+//!   its new end into SIGBUS instead of a short read. A handler reports that as a one-line error
+//!   naming the file and the offset, and exits with status 1.
+
+use std::fs::File;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+
+use indicatif::ProgressBar;
+use memmap2::{Advice, Mmap, UncheckedAdvice};
+
+/// A capture file mapped read-only.
+pub struct MappedFile {
+    map: Mmap,
+    /// The user's name for the file, for the SIGBUS report.
+    name: String,
+    progress: Option<ProgressBar>,
+}
+
+impl std::fmt::Debug for MappedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MappedFile")
+            .field("name", &self.name)
+            .field("len", &self.map.len())
+            .finish()
+    }
+}
+
+impl MappedFile {
+    /// Map `file` (a non-empty regular file). `None` when the system refuses (a file system
+    /// without mmap support, an exhausted address space): the caller reads the file instead.
+    pub fn map(file: &File, name: &str, progress: Option<ProgressBar>) -> Option<MappedFile> {
+        // SAFETY: the mapping is read-only and outlives every slice taken from it (they borrow
+        // `self`); the file's contents changing underneath is the SIGBUS case handled below,
+        // which never lets the process observe a torn read as data.
+        let map = unsafe { Mmap::map(file) }.ok()?;
+        if map.is_empty() {
+            return None;
+        }
+        // Sequential access: the kernel reads further ahead from disk when the cache is cold.
+        let _ = map.advise(Advice::Sequential);
+        #[cfg(debug_assertions)]
+        shrink_for_tests(file);
+        Some(MappedFile {
+            map,
+            name: name.to_string(),
+            progress,
+        })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// The decoder has passed `offset`: the pages before it are not read again, so they leave
+    /// the process (they stay in the page cache).
+    pub fn passed(&self, offset: usize) {
+        let behind = offset - offset % page_size();
+        // SAFETY: DONTNEED on a read-only file mapping only drops the page-table entries; a
+        // later access would fault the same file contents back in. No slice into the range
+        // is alive: the decoder hands out each record only for the duration of a callback.
+        let _ = unsafe {
+            self.map
+                .unchecked_advise_range(UncheckedAdvice::DontNeed, 0, behind)
+        };
+        if let Some(bar) = &self.progress {
+            bar.set_position(offset as u64);
+        }
+    }
+
+    /// While the returned guard lives, a fault inside this mapping (the file shrank) ends the
+    /// process with a one-line error instead of a crash.
+    pub fn guard_faults(&self) -> FaultGuard {
+        fault_report::arm(&self.map, &self.name)
+    }
+}
+
+impl Drop for MappedFile {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.progress {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    match unsafe { libc::sysconf(libc::_SC_PAGESIZE) } {
+        n if n > 0 => n as usize,
+        _ => 4096,
+    }
+}
+
+/// Disarms the SIGBUS report when the decoding of its file ends.
+pub struct FaultGuard(());
+
+impl Drop for FaultGuard {
+    fn drop(&mut self) {
+        fault_report::disarm();
+    }
+}
+
+/// Test hook (debug builds only): `CA_CLI_TEST_SHRINK_MAPPED=N` truncates the file to N bytes
+/// right after it is mapped, so a test can exercise the SIGBUS path deterministically.
+#[cfg(debug_assertions)]
+fn shrink_for_tests(file: &File) {
+    use std::os::fd::AsRawFd;
+    let Some(len) = std::env::var("CA_CLI_TEST_SHRINK_MAPPED")
+        .ok()
+        .and_then(|v| v.parse::<libc::off_t>().ok())
+    else {
+        return;
+    };
+    // The file is open read-only; reopen it for writing through /proc.
+    let path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    if let Ok(writable) = std::fs::OpenOptions::new().write(true).open(path) {
+        let _ = writable.set_len(len as u64);
+    }
+}
+
+mod fault_report {
+    //! The SIGBUS handler and what it reports. Everything it touches is prepared beforehand
+    //! in atomics, and it calls only async-signal-safe functions (`write`, `_exit`).
+
+    use super::*;
+    use std::sync::Once;
+
+    static START: AtomicUsize = AtomicUsize::new(0);
+    static END: AtomicUsize = AtomicUsize::new(0);
+    /// "ca-cli: error: NAME: " for the file being decoded, leaked (one per mapped input).
+    static PREFIX: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+    static PREFIX_LEN: AtomicUsize = AtomicUsize::new(0);
+    static INSTALL: Once = Once::new();
+
+    pub(super) fn arm(map: &Mmap, name: &str) -> FaultGuard {
+        INSTALL.call_once(install);
+        let prefix: &'static mut [u8] = Box::leak(
+            format!("ca-cli: error: {name}: ")
+                .into_bytes()
+                .into_boxed_slice(),
+        );
+        PREFIX_LEN.store(prefix.len(), Ordering::SeqCst);
+        PREFIX.store(prefix.as_mut_ptr(), Ordering::SeqCst);
+        START.store(map.as_ptr() as usize, Ordering::SeqCst);
+        END.store(map.as_ptr() as usize + map.len(), Ordering::SeqCst);
+        FaultGuard(())
+    }
+
+    pub(super) fn disarm() {
+        START.store(0, Ordering::SeqCst);
+        END.store(0, Ordering::SeqCst);
+    }
+
+    fn install() {
+        // SAFETY: a zeroed sigaction is a valid starting value; the handler has the
+        // SA_SIGINFO signature.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_sigbus as *const () as usize;
+            action.sa_flags = libc::SA_SIGINFO;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
+        }
+    }
+
+    extern "C" fn on_sigbus(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+        // SAFETY: the kernel passes a valid siginfo for SA_SIGINFO handlers.
+        let address = unsafe { (*info).si_addr() } as usize;
+        let (start, end) = (START.load(Ordering::SeqCst), END.load(Ordering::SeqCst));
+        if !(start..end).contains(&address) {
+            // Not our mapping: let the default action (a core dump) happen on return.
+            // SAFETY: resetting a disposition is async-signal-safe.
+            unsafe { libc::signal(libc::SIGBUS, libc::SIG_DFL) };
+            return;
+        }
+        let prefix = PREFIX.load(Ordering::SeqCst);
+        let prefix_len = PREFIX_LEN.load(Ordering::SeqCst);
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut offset = address - start;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (offset % 10) as u8;
+            offset /= 10;
+            if offset == 0 {
+                break;
+            }
+        }
+        const MIDDLE: &[u8] = b"cannot read past offset ";
+        const END_TEXT: &[u8] =
+            b": the file shrank while it was being read (truncated by another program?) or the disk failed\n";
+        // SAFETY: write and _exit are async-signal-safe; the buffers are valid for their
+        // lengths (the prefix is leaked, never freed).
+        unsafe {
+            libc::write(2, prefix.cast(), prefix_len);
+            libc::write(2, MIDDLE.as_ptr().cast(), MIDDLE.len());
+            libc::write(2, digits[at..].as_ptr().cast(), digits.len() - at);
+            libc::write(2, END_TEXT.as_ptr().cast(), END_TEXT.len());
+            libc::_exit(1);
+        }
+    }
+}
