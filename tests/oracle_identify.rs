@@ -96,37 +96,37 @@ fn host_without_port(host: &str) -> String {
     }
 }
 
+/// tshark's `-e` arguments: the conversation's fields ([`tshark_conversation`] reads them),
+/// then `extra`.
+fn fields(extra: &[&str]) -> Vec<String> {
+    const CONVERSATION: [&str; 9] = [
+        "frame.protocols",
+        "ip.src",
+        "ip.dst",
+        "ipv6.src",
+        "ipv6.dst",
+        "tcp.srcport",
+        "tcp.dstport",
+        "udp.srcport",
+        "udp.dstport",
+    ];
+    CONVERSATION
+        .iter()
+        .chain(extra)
+        .flat_map(|f| ["-e".to_string(), f.to_string()])
+        .collect()
+}
+
 fn tshark_view(file: &Path) -> Option<BTreeMap<Conversation, Seen>> {
     let output = Command::new("tshark")
         .args(["-n", "-r"])
         .arg(file)
         .args(["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"])
-        .args([
-            "-e",
-            "frame.protocols",
-            "-e",
-            "ip.src",
-            "-e",
-            "ip.dst",
-            "-e",
-            "ipv6.src",
-            "-e",
-            "ipv6.dst",
-            "-e",
-            "tcp.srcport",
-            "-e",
-            "tcp.dstport",
-            "-e",
-            "udp.srcport",
-            "-e",
-            "udp.dstport",
-            "-e",
+        .args(fields(&[
             "tls.handshake.extensions_server_name",
-            "-e",
             "http.host",
-            "-e",
             "dns.qry.name",
-        ])
+        ]))
         .output()
         .ok()?;
     if !output.status.success() {
@@ -138,30 +138,15 @@ fn tshark_view(file: &Path) -> Option<BTreeMap<Conversation, Seen>> {
         if f.len() < 12 {
             continue;
         }
+        let Some(key) = tshark_conversation(&f) else {
+            continue;
+        };
+        let entry = seen.entry(key).or_default();
         let layers: Vec<&str> = f[0].split(':').collect();
-        if layers.iter().any(|l| TUNNELS.contains(l)) {
-            continue;
-        }
-        // The outermost IP layer must be directly followed by the transport.
-        let Some(ip_at) = layers.iter().position(|l| *l == "ip" || *l == "ipv6") else {
-            continue;
-        };
-        let (src, dst) = if layers[ip_at] == "ip" {
-            (first(f[1]), first(f[2]))
-        } else {
-            (first(f[3]), first(f[4]))
-        };
-        let (proto, sport, dport) = match layers.get(ip_at + 1) {
-            Some(&"tcp") => ("tcp", first(f[5]), first(f[6])),
-            Some(&"udp") => ("udp", first(f[7]), first(f[8])),
-            _ => continue,
-        };
-        let (Ok(sport), Ok(dport)) = (sport.parse::<u16>(), dport.parse::<u16>()) else {
-            continue;
-        };
-        let entry = seen
-            .entry(conversation(proto, (src, sport), (dst, dport)))
-            .or_default();
+        let ip_at = layers
+            .iter()
+            .position(|l| *l == "ip" || *l == "ipv6")
+            .unwrap_or(0);
         let app = layers[ip_at + 2..].iter().find_map(|l| {
             PROTOCOLS
                 .iter()
@@ -395,4 +380,151 @@ fn the_dns_view_lists_the_names_tshark_sees() {
         files >= 3 && names_checked >= 30,
         "{files} files, {names_checked} names"
     );
+}
+
+/// The conversation of a tshark line whose first fields are frame.protocols, ip.src, ip.dst,
+/// ipv6.src, ipv6.dst, tcp.srcport, tcp.dstport, udp.srcport, udp.dstport (outermost IP,
+/// transport right above it, no tunnels).
+fn tshark_conversation(f: &[&str]) -> Option<Conversation> {
+    let layers: Vec<&str> = f.first()?.split(':').collect();
+    if layers.iter().any(|l| TUNNELS.contains(l)) {
+        return None;
+    }
+    let ip_at = layers.iter().position(|l| *l == "ip" || *l == "ipv6")?;
+    let (src, dst) = if layers[ip_at] == "ip" {
+        (first(f[1]), first(f[2]))
+    } else {
+        (first(f[3]), first(f[4]))
+    };
+    let (proto, sport, dport) = match layers.get(ip_at + 1) {
+        Some(&"tcp") => ("tcp", first(f[5]), first(f[6])),
+        Some(&"udp") => ("udp", first(f[7]), first(f[8])),
+        _ => return None,
+    };
+    Some(conversation(
+        proto,
+        (src, sport.parse().ok()?),
+        (dst, dport.parse().ok()?),
+    ))
+}
+
+/// JA3 and JA3S fingerprints equal those tshark computes from the same hellos (TLS over TCP,
+/// and the ClientHello inside QUIC Initials), on every corpus capture. Not compared, and
+/// counted as such: a QUIC server's JA3S (its Initial is not decrypted, only the client's
+/// is) and TLS started inside another protocol (MySQL's SSL request, STARTTLS), which
+/// identification does not follow.
+#[test]
+fn tls_fingerprints_agree_with_tshark() {
+    if !common::have_tool("tshark") {
+        common::skip_or_fail("tshark is not installed");
+        return;
+    }
+    let mut compared = 0usize;
+    let mut not_compared = 0usize;
+    let mut disagreements = Vec::new();
+    for file in common::all_captures() {
+        if file_name(&file).contains("fuzz") {
+            continue;
+        }
+        let output = Command::new("tshark")
+            .args(["-n", "-r"])
+            .arg(&file)
+            .args(["-Y", "tls.handshake.type == 1 || tls.handshake.type == 2"])
+            .args(["-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"])
+            .args(fields(&["tls.handshake.ja3", "tls.handshake.ja3s"]))
+            .output()
+            .unwrap();
+        if !output.status.success() {
+            continue;
+        }
+        // tshark's first fingerprints of each kind per conversation.
+        let mut theirs: BTreeMap<Conversation, (Option<String>, Option<String>)> = BTreeMap::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 11 {
+                continue;
+            }
+            let Some(key) = tshark_conversation(&f) else {
+                continue;
+            };
+            let layers: Vec<&str> = f[0].split(':').collect();
+            let above_transport = layers
+                .iter()
+                .position(|l| *l == "tcp" || *l == "udp")
+                .and_then(|at| layers.get(at + 1));
+            if !matches!(above_transport, Some(&"tls" | &"quic")) {
+                not_compared += 1;
+                continue;
+            }
+            if key.0 == "udp" && f[9].is_empty() {
+                not_compared += 1;
+                continue;
+            }
+            let entry = theirs.entry(key).or_default();
+            if entry.0.is_none() && !f[9].is_empty() {
+                entry.0 = Some(f[9].to_string());
+            }
+            if entry.1.is_none() && !f[10].is_empty() {
+                entry.1 = Some(f[10].to_string());
+            }
+        }
+        if theirs.is_empty() {
+            continue;
+        }
+        let doc = flows_json(&file, &["--no-geoip"]);
+        let mut ours: BTreeMap<Conversation, (Option<String>, Option<String>)> = BTreeMap::new();
+        let mut services: BTreeMap<Conversation, String> = BTreeMap::new();
+        for flow in doc["flows"].as_array().unwrap() {
+            let (Some(sport), Some(dport)) = (flow["src_port"].as_u64(), flow["dst_port"].as_u64())
+            else {
+                continue;
+            };
+            let key = conversation(
+                flow["proto"].as_str().unwrap(),
+                (flow["src_ip"].as_str().unwrap(), sport as u16),
+                (flow["dst_ip"].as_str().unwrap(), dport as u16),
+            );
+            services
+                .entry(key.clone())
+                .or_insert_with(|| flow["service"].as_str().unwrap_or("").to_string());
+            let entry = ours.entry(key).or_default();
+            if entry.0.is_none() {
+                entry.0 = flow["ja3"].as_str().map(str::to_string);
+            }
+            if entry.1.is_none() {
+                entry.1 = flow["ja3s"].as_str().map(str::to_string);
+            }
+        }
+        for (key, (ja3, ja3s)) in &theirs {
+            // TLS that another protocol started (MySQL's SSL request): not followed.
+            if services.get(key).is_some_and(|s| s != "tls" && s != "quic") {
+                not_compared += usize::from(ja3.is_some()) + usize::from(ja3s.is_some());
+                continue;
+            }
+            let (our_ja3, our_ja3s) = ours.get(key).cloned().unwrap_or_default();
+            for (kind, expected, found) in [("ja3", ja3, our_ja3), ("ja3s", ja3s, our_ja3s)] {
+                if let Some(expected) = expected {
+                    compared += 1;
+                    if found.as_deref() != Some(expected.as_str()) {
+                        disagreements.push(format!(
+                            "{}: {key:?}: tshark {kind} {expected}, ours {found:?}",
+                            file_name(&file)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{} of {compared} fingerprints agree with tshark ({not_compared} hellos not compared)",
+        compared - disagreements.len()
+    );
+    for line in &disagreements {
+        eprintln!("  {line}");
+    }
+    assert!(
+        compared > 100,
+        "only {compared} fingerprints compared: the corpus is missing?"
+    );
+    assert!(disagreements.is_empty(), "{} disagree", disagreements.len());
 }

@@ -10,6 +10,7 @@
 mod bytes;
 pub mod dns;
 pub mod inspector;
+mod md5;
 pub mod quic;
 mod signatures;
 pub mod tls;
@@ -78,6 +79,10 @@ pub struct AppInfo {
     /// Version, software or request details ("TLS 1.3, h2", "GET, curl/8.5.0", ...); DNS
     /// flows describe their first question ("A NOERROR") once inspection ends.
     detail: Option<Box<str>>,
+    /// The client's TLS fingerprint (JA3, also from a QUIC Initial's ClientHello).
+    pub ja3: Option<Box<str>>,
+    /// The server's TLS fingerprint (JA3S).
+    pub ja3s: Option<Box<str>>,
     /// The questions of a DNS flow, kept for the DNS view only ([`Payload::dns_details`]).
     pub dns: Vec<DnsExchange>,
 }
@@ -252,9 +257,9 @@ impl App {
     fn step(&mut self, data: &[u8], p: &Payload<'_>, names: &mut Vec<(IpAddr, Arc<str>)>) -> Step {
         match self.info.service {
             None => self.identify(data, p, names),
-            Some("tls") if !p.from_client => match tls::server_hello_version(data) {
-                Parsed::Done(version) => {
-                    self.set_tls_version(version);
+            Some("tls") if !p.from_client => match tls::server_hello(data) {
+                Parsed::Done(hello) => {
+                    self.set_server_hello(hello);
                     Step::Finished
                 }
                 Parsed::Partial => Step::Wait,
@@ -288,10 +293,10 @@ impl App {
                 return if p.from_client {
                     self.tls_client(data)
                 } else {
-                    match tls::server_hello_version(data) {
-                        Parsed::Done(version) => {
+                    match tls::server_hello(data) {
+                        Parsed::Done(hello) => {
                             self.info.service = Some("tls");
-                            self.set_tls_version(version);
+                            self.set_server_hello(hello);
                             Step::Wait
                         }
                         Parsed::Partial => Step::Wait,
@@ -412,6 +417,7 @@ impl App {
         match tls::client_hello(data) {
             Parsed::Done(hello) => {
                 self.info.service = Some("tls");
+                self.info.ja3 = Some(hello.ja3.into_boxed_str());
                 if let Some(name) = hello.server_name {
                     self.info.server_name = Some(name.into());
                     self.info.name_source = Some(NameSource::Tls);
@@ -436,8 +442,9 @@ impl App {
     }
 
     /// The ServerHello's version replaces the highest one offered.
-    fn set_tls_version(&mut self, version: u16) {
-        let chosen = tls::version_name(version);
+    fn set_server_hello(&mut self, hello: tls::ServerHello) {
+        self.info.ja3s = Some(hello.ja3s.into_boxed_str());
+        let chosen = tls::version_name(hello.version);
         let alpn = self
             .info
             .detail
@@ -461,6 +468,7 @@ impl App {
         let mut detail = version.map(quic::version_name);
         let step = match parsed {
             Parsed::Done(hello) => {
+                self.info.ja3 = Some(hello.ja3.into_boxed_str());
                 if let Some(name) = hello.server_name {
                     self.info.server_name = Some(name.into());
                     self.info.name_source = Some(NameSource::Quic);

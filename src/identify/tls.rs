@@ -1,10 +1,11 @@
 //! TLS handshakes: the ClientHello's server name (SNI), ALPN and offered versions, and the
-//! ServerHello's chosen version. The record layer may split a handshake message over records
+//! ServerHello's chosen version; the JA3 and JA3S fingerprints of both. The record layer may split a handshake message over records
 //! and segments; the caller hands in everything received so far in order.
 
 use std::borrow::Cow;
 
 use super::bytes::{Reader, printable};
+use super::md5;
 
 /// What a ClientHello tells.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -13,6 +14,28 @@ pub struct ClientHello {
     pub alpn: Vec<String>,
     /// The highest version offered (supported_versions, else the legacy field).
     pub version: u16,
+    /// JA3: the MD5 of "version,ciphers,extensions,groups,point formats" (decimal values joined
+    /// by '-', GREASE values left out), which tells client software apart.
+    pub ja3: String,
+}
+
+/// What a ServerHello tells.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerHello {
+    /// The version chosen (supported_versions, else the legacy field).
+    pub version: u16,
+    /// JA3S: the MD5 of "version,cipher,extensions" (the legacy version field).
+    pub ja3s: String,
+}
+
+/// Decimal values joined by '-', as JA3 writes its lists.
+fn push_list(text: &mut String, values: impl IntoIterator<Item = u16>) {
+    for (i, value) in values.into_iter().enumerate() {
+        if i > 0 {
+            text.push('-');
+        }
+        text.push_str(itoa::Buffer::new().format(value));
+    }
 }
 
 /// A parse of a possibly incomplete stream.
@@ -38,6 +61,7 @@ impl<T> Parsed<T> {
 }
 
 const HANDSHAKE: u8 = 22;
+const ALERT: u8 = 21;
 const CLIENT_HELLO: u8 = 1;
 const SERVER_HELLO: u8 = 2;
 /// A handshake message bigger than this is not a hello (post-quantum key shares make
@@ -99,9 +123,15 @@ fn first_message(data: &[u8], wanted: u8) -> Parsed<Cow<'_, [u8]>> {
             Some(fragment) => message.extend_from_slice(fragment),
             None => {
                 message.extend_from_slice(r.rest());
-                // Enough to know the message length: wait only for a plausible one.
+                // The record continues (a server's hello shares it with the certificates),
+                // but the message itself may be whole already; if not, wait only for a
+                // plausible one.
                 return match message_len(&message) {
                     Some(total) if total > MAX_HELLO => Parsed::No,
+                    Some(total) if message.len() >= total => {
+                        message.truncate(total);
+                        Parsed::Done(Cow::Owned(message))
+                    }
                     _ => Parsed::Partial,
                 };
             }
@@ -128,8 +158,14 @@ pub fn client_hello(data: &[u8]) -> Parsed<ClientHello> {
     first_message(data, CLIENT_HELLO).and_then(|message| parse_client_hello(&message))
 }
 
-/// The version a ServerHello chose.
-pub fn server_hello_version(data: &[u8]) -> Parsed<u16> {
+/// The version a ServerHello chose, and its fingerprint. Servers may send a warning alert
+/// first (unrecognized_name, when the SNI matches none of their names): it is stepped over.
+pub fn server_hello(mut data: &[u8]) -> Parsed<ServerHello> {
+    while let [ALERT, 3, minor, 0, 2, _, _, rest @ ..] = data
+        && *minor <= 4
+    {
+        data = rest;
+    }
     first_message(data, SERVER_HELLO).and_then(|message| parse_server_hello(&message))
 }
 
@@ -165,14 +201,33 @@ pub fn parse_client_hello(message: &[u8]) -> Option<ClientHello> {
         version: legacy_version,
         ..ClientHello::default()
     };
-    if r.remaining() == 0 {
-        return Some(hello); // no extensions (SSL 3.0 style)
-    }
-    let mut extensions = Reader::new(r.vector(2)?);
+    let values = |list: &[u8]| {
+        list.chunks_exact(2)
+            .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+            .filter(|v| !grease(*v))
+            .collect::<Vec<u16>>()
+    };
+    let mut ja3 = String::with_capacity(256);
+    ja3.push_str(itoa::Buffer::new().format(legacy_version));
+    ja3.push(',');
+    push_list(&mut ja3, values(suites));
+    ja3.push(',');
+    let (mut kinds, mut groups, mut point_formats) = (Vec::new(), Vec::new(), Vec::new());
+    let extensions = if r.remaining() == 0 {
+        &[][..] // no extensions (SSL 3.0 style)
+    } else {
+        r.vector(2)?
+    };
+    let mut extensions = Reader::new(extensions);
     while extensions.remaining() > 0 {
         let kind = extensions.u16()?;
         let mut data = Reader::new(extensions.vector(2)?);
+        if !grease(kind) {
+            kinds.push(kind);
+        }
         match kind {
+            10 => groups = values(data.vector(2)?),
+            11 => point_formats = data.vector(1)?.iter().map(|&f| u16::from(f)).collect(),
             0 => {
                 let mut list = Reader::new(data.vector(2)?);
                 while list.remaining() > 0 {
@@ -207,31 +262,52 @@ pub fn parse_client_hello(message: &[u8]) -> Option<ClientHello> {
             _ => {}
         }
     }
+    push_list(&mut ja3, kinds);
+    ja3.push(',');
+    push_list(&mut ja3, groups);
+    ja3.push(',');
+    push_list(&mut ja3, point_formats);
+    hello.ja3 = md5::hex_digest(ja3.as_bytes());
     Some(hello)
 }
 
-fn parse_server_hello(message: &[u8]) -> Option<u16> {
+fn parse_server_hello(message: &[u8]) -> Option<ServerHello> {
     let mut r = Reader::new(message);
     if r.u8()? != SERVER_HELLO {
         return None;
     }
     let body = r.vector(3)?;
     let mut r = Reader::new(body);
-    let mut version = r.u16()?;
+    let legacy_version = r.u16()?;
+    let mut version = legacy_version;
     r.skip(32)?;
     r.vector(1)?; // session id
-    r.skip(3)?; // cipher suite, compression
+    let cipher = r.u16()?;
+    r.skip(1)?; // compression
+    let mut kinds = Vec::new();
     if r.remaining() > 0 {
         let mut extensions = Reader::new(r.vector(2)?);
         while extensions.remaining() > 0 {
             let kind = extensions.u16()?;
             let data = extensions.vector(2)?;
+            if !grease(kind) {
+                kinds.push(kind);
+            }
             if kind == 43 && data.len() == 2 {
                 version = u16::from_be_bytes([data[0], data[1]]);
             }
         }
     }
-    Some(version)
+    let mut ja3s = String::with_capacity(64);
+    ja3s.push_str(itoa::Buffer::new().format(legacy_version));
+    ja3s.push(',');
+    ja3s.push_str(itoa::Buffer::new().format(cipher));
+    ja3s.push(',');
+    push_list(&mut ja3s, kinds);
+    Some(ServerHello {
+        version,
+        ja3s: md5::hex_digest(ja3s.as_bytes()),
+    })
 }
 
 /// "TLS 1.3", "SSL 3.0", ...

@@ -160,6 +160,10 @@ pub struct FlowRecord<'a> {
     pub server_name_source: Option<&'static str>,
     /// What the payload says beyond the protocol: version, software, request.
     pub app_detail: Option<&'a str>,
+    /// JA3 fingerprint of the client's TLS (or QUIC) ClientHello.
+    pub ja3: Option<&'a str>,
+    /// JA3S fingerprint of the server's TLS ServerHello.
+    pub ja3s: Option<&'a str>,
     pub src_country: Option<CountryCode>,
     pub dst_country: Option<CountryCode>,
     /// Special-range label (`private`, `azure-wireserver`, ...).
@@ -176,7 +180,7 @@ pub struct FlowRecord<'a> {
 
 impl Serialize for FlowRecord<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 27 + 2 * usize::from(self.extra.cities) + 4 * usize::from(self.extra.asns);
+        let fields = 29 + 2 * usize::from(self.extra.cities) + 4 * usize::from(self.extra.asns);
         let mut s = serializer.serialize_struct("FlowRecord", fields)?;
         s.serialize_field("proto", &self.proto)?;
         s.serialize_field("src_ip", &self.src_ip)?;
@@ -201,6 +205,8 @@ impl Serialize for FlowRecord<'_> {
         s.serialize_field("server_name", &self.server_name)?;
         s.serialize_field("server_name_source", &self.server_name_source)?;
         s.serialize_field("app_detail", &self.app_detail)?;
+        s.serialize_field("ja3", &self.ja3)?;
+        s.serialize_field("ja3s", &self.ja3s)?;
         s.serialize_field("src_country", &self.src_country)?;
         s.serialize_field("dst_country", &self.dst_country)?;
         s.serialize_field("src_label", &self.src_label)?;
@@ -269,6 +275,8 @@ impl<'a> FlowRecord<'a> {
             server_name: app.and_then(|a| a.server_name.as_deref()),
             server_name_source: app.and_then(|a| a.name_source).map(|s| s.as_str()),
             app_detail: app.and_then(|a| a.detail()),
+            ja3: app.and_then(|a| a.ja3.as_deref()),
+            ja3s: app.and_then(|a| a.ja3s.as_deref()),
             src_country: src_info.country,
             dst_country: dst_info.country,
             src_label: src_info.label,
@@ -342,6 +350,10 @@ impl<'a> FlowRecord<'a> {
         w.string_or_null(self.server_name_source);
         w.key(b",\"app_detail\":");
         w.string_or_null(self.app_detail);
+        w.key(b",\"ja3\":");
+        w.string_or_null(self.ja3);
+        w.key(b",\"ja3s\":");
+        w.string_or_null(self.ja3s);
         w.key(b",\"src_country\":");
         w.string_or_null(self.src_country.as_ref().map(|c| c.as_str()));
         w.key(b",\"dst_country\":");
