@@ -130,7 +130,7 @@ mod fault_report {
     //! in atomics, and it calls only async-signal-safe functions (`write`, `_exit`).
 
     use super::*;
-    use std::sync::Once;
+    use std::sync::{Once, OnceLock};
 
     static START: AtomicUsize = AtomicUsize::new(0);
     static END: AtomicUsize = AtomicUsize::new(0);
@@ -138,6 +138,13 @@ mod fault_report {
     static PREFIX: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
     static PREFIX_LEN: AtomicUsize = AtomicUsize::new(0);
     static INSTALL: Once = Once::new();
+    /// The handler before ours (Rust's own, or the default), for faults that are not ours.
+    static PREVIOUS: OnceLock<Previous> = OnceLock::new();
+
+    struct Previous(libc::sigaction);
+    // SAFETY: plain data, written once before our handler is installed, then only read.
+    unsafe impl Sync for Previous {}
+    unsafe impl Send for Previous {}
 
     pub(super) fn arm(map: &Mmap, name: &str) -> FaultGuard {
         INSTALL.call_once(install);
@@ -162,6 +169,11 @@ mod fault_report {
         // SAFETY: a zeroed sigaction is a valid starting value; the handler has the
         // SA_SIGINFO signature.
         unsafe {
+            let mut previous: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(libc::SIGBUS, std::ptr::null(), &mut previous) != 0 {
+                return;
+            }
+            let _ = PREVIOUS.set(Previous(previous));
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_sigbus as *const () as usize;
             action.sa_flags = libc::SA_SIGINFO;
@@ -175,9 +187,20 @@ mod fault_report {
         let address = unsafe { (*info).si_addr() } as usize;
         let (start, end) = (START.load(Ordering::SeqCst), END.load(Ordering::SeqCst));
         if !(start..end).contains(&address) {
-            // Not our mapping: let the default action (a core dump) happen on return.
-            // SAFETY: resetting a disposition is async-signal-safe.
-            unsafe { libc::signal(libc::SIGBUS, libc::SIG_DFL) };
+            // Not our mapping: put the previous handler back; the faulting access runs again
+            // on return and meets it (or the default action, a core dump).
+            // SAFETY: sigaction and signal are async-signal-safe; PREVIOUS was set before this
+            // handler was installed.
+            unsafe {
+                match PREVIOUS.get() {
+                    Some(previous) => {
+                        libc::sigaction(libc::SIGBUS, &previous.0, std::ptr::null_mut());
+                    }
+                    None => {
+                        libc::signal(libc::SIGBUS, libc::SIG_DFL);
+                    }
+                }
+            }
             return;
         }
         let prefix = PREFIX.load(Ordering::SeqCst);
