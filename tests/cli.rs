@@ -225,7 +225,7 @@ fn formats_agree_with_each_other() {
     let file = fixture("ndpi_iphone.pcap");
     let json = flows_json(&file, &[]);
     let flows = json["flows"].as_array().unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert_eq!(
         json["summary"]["flows"].as_u64().unwrap() as usize,
         flows.len()

@@ -74,6 +74,37 @@ fn every_view_adds_up_to_the_flow_list_on_every_capture() {
             );
         }
 
+        // Service rows are the flows grouped by service and by whether the port guessed it.
+        let mut expected = std::collections::BTreeMap::new();
+        for flow in flow_rows.as_array().unwrap() {
+            let key = (
+                flow["service"].as_str().unwrap().to_string(),
+                flow["service_source"] == "port",
+            );
+            let entry = expected.entry(key).or_insert((0u64, 0u64));
+            entry.0 += 1;
+            entry.1 +=
+                flow["bytes_sent"].as_u64().unwrap() + flow["bytes_received"].as_u64().unwrap();
+        }
+        let found: std::collections::BTreeMap<(String, bool), (u64, u64)> = protocols["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    (
+                        r["name"].as_str().unwrap().to_string(),
+                        r["port_guess"].as_bool().unwrap(),
+                    ),
+                    (r["flows"].as_u64().unwrap(), r["bytes"].as_u64().unwrap()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found, expected,
+            "{name}: protocols services by name and port_guess"
+        );
+
         let geo = view_json("geo", &file, &[]).unwrap();
         let rows = &geo["countries"];
         // Every byte has a sender and a receiver somewhere.
@@ -139,7 +170,7 @@ fn every_view_renders_in_every_format() {
     let file = fixture("ndpi_iphone.pcap");
     for view in ["flows", "protocols", "stats", "geo"] {
         let json = view_json(view, &file, &[]).unwrap();
-        assert_eq!(json["schema_version"], 1, "{view}");
+        assert_eq!(json["schema_version"], 2, "{view}");
         let run = |format: &str| {
             let output = ca_cli()
                 .arg(view)

@@ -120,6 +120,8 @@ fn flow_cells(f: &FlowRecord<'_>) -> Vec<String> {
 pub struct SectionRow<'a> {
     pub section: Cow<'a, str>,
     pub name: Cow<'a, str>,
+    /// Service rows: whether the name is the port's guess.
+    pub port_guess: Option<bool>,
     pub country: Option<&'a str>,
     pub flows: u64,
     pub packets: Option<u64>,
@@ -131,6 +133,7 @@ fn share_rows<'a>(section: &'a str, shares: &'a [Share]) -> impl Iterator<Item =
     shares.iter().map(move |s| SectionRow {
         section: Cow::Borrowed(section),
         name: Cow::Borrowed(&s.name),
+        port_guess: s.port_guess,
         country: None,
         flows: s.flows,
         packets: Some(s.packets),
@@ -161,6 +164,8 @@ fn share_table(
             vec![
                 if protocols {
                     proto_label(&s.name)
+                } else if s.port_guess == Some(true) {
+                    format!("{} (port)", s.name)
                 } else {
                     s.name.clone()
                 },
@@ -229,6 +234,7 @@ fn host_rows<'a>(section: &'a str, hosts: &'a [HostStat]) -> impl Iterator<Item 
     hosts.iter().map(move |h| SectionRow {
         section: Cow::Borrowed(section),
         name: Cow::Owned(h.address.to_string()),
+        port_guess: None,
         country: h.country.as_ref().map(|c| c.as_str()).or(h.label),
         flows: h.flows,
         packets: Some(h.packets),
@@ -304,6 +310,7 @@ impl Report for StatsReport {
                 rows.push(SectionRow {
                     section: Cow::Owned(format!("duration:{}", row.proto)),
                     name: Cow::Borrowed(bucket),
+                    port_guess: None,
                     country: None,
                     flows: *flows,
                     packets: None,

@@ -231,8 +231,14 @@ impl FlowView for GeoView {
             .drill
             .is_some_and(|c| e.src.country == Some(c) || e.dst.country == Some(c));
         if in_drilled {
-            self.detail_services
-                .add(e.service_label, 1, flow.total_packets(), flow.total_bytes());
+            self.detail_services.add_service(
+                e.service_label,
+                e.service,
+                e.port_guess,
+                1,
+                flow.total_packets(),
+                flow.total_bytes(),
+            );
             self.drilled_bytes += flow.total_bytes();
         }
         Ok(())

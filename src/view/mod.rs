@@ -22,7 +22,7 @@ use crate::flow::Flow;
 use crate::pipeline::{CaptureStats, FlowSink};
 
 /// Version of the JSON documents; bumped only when a field changes meaning or disappears.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The capture summary and damage report every view carries, with what the filters selected
 /// and what GeoIP did.
@@ -274,6 +274,8 @@ pub struct Enriched<'a> {
     pub service: &'a str,
     /// The service for the aggregate views: port guesses marked `(port)`.
     pub service_label: &'a str,
+    /// The service is the port's guess.
+    pub port_guess: bool,
 }
 
 impl<'a> Enriched<'a> {
@@ -284,6 +286,7 @@ impl<'a> Enriched<'a> {
             dst: enricher.info(tags.dst),
             service: enricher.service(tags.service),
             service_label: enricher.service_label(tags, flow.key.has_ports()),
+            port_guess: !tags.identified && flow.key.has_ports(),
         }
     }
 }

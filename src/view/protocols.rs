@@ -17,7 +17,7 @@ pub struct ProtocolsReport {
     /// By IP protocol (tcp, udp, icmp, ...).
     pub transports: Vec<Share>,
     /// By service: identified from the payload (`tls`, `dns`, ...), else the port's IANA name
-    /// marked as a guess (`https (port)`, `tcp/8443 (port)`).
+    /// (`https`, `tcp/8443`) with `port_guess` true.
     pub services: Vec<Share>,
     /// By the country of each flow's outside end (see [`flow_place`]).
     pub countries: Vec<Share>,
@@ -53,7 +53,8 @@ impl FlowView for ProtocolsView {
         let (packets, bytes) = (flow.total_packets(), flow.total_bytes());
         self.transports
             .add(&proto_name(flow.key.proto), 1, packets, bytes);
-        self.services.add(e.service_label, 1, packets, bytes);
+        self.services
+            .add_service(e.service_label, e.service, e.port_guess, 1, packets, bytes);
         self.countries.add(flow_place(&e), 1, packets, bytes);
         Ok(())
     }

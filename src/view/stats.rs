@@ -248,7 +248,8 @@ impl FlowView for StatsView {
         let (packets, bytes) = (flow.total_packets(), flow.total_bytes());
         let proto = proto_name(flow.key.proto);
         self.protocols.add(&proto, 1, packets, bytes);
-        self.services.add(e.service_label, 1, packets, bytes);
+        self.services
+            .add_service(e.service_label, e.service, e.port_guess, 1, packets, bytes);
         if let Some(name) = flow
             .app
             .as_ref()

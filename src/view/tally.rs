@@ -8,6 +8,10 @@ use serde::Serialize;
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Share {
     pub name: String,
+    /// Service rows only: `true` when the name is the port's guess (no payload confirmed it),
+    /// `false` when the payload (or, for flows without ports, the IP protocol) named it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_guess: Option<bool>,
     pub flows: u64,
     pub packets: u64,
     pub bytes: u64,
@@ -24,14 +28,41 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, name: &str, flows: u64, packets: u64, bytes: u64) {
-        let i = match self.index.get(name) {
+        self.add_row(name, name, None, flows, packets, bytes);
+    }
+
+    /// A service's row: `label` tells a port's guess from a confirmed name of the same
+    /// service (`dns (port)` and `dns` are two rows); the row carries the bare `name`.
+    pub fn add_service(
+        &mut self,
+        label: &str,
+        name: &str,
+        port_guess: bool,
+        flows: u64,
+        packets: u64,
+        bytes: u64,
+    ) {
+        self.add_row(label, name, Some(port_guess), flows, packets, bytes);
+    }
+
+    fn add_row(
+        &mut self,
+        key: &str,
+        name: &str,
+        port_guess: Option<bool>,
+        flows: u64,
+        packets: u64,
+        bytes: u64,
+    ) {
+        let i = match self.index.get(key) {
             Some(&i) => i,
             None => {
                 self.rows.push(Share {
                     name: name.to_string(),
+                    port_guess,
                     ..Share::default()
                 });
-                self.index.insert(name.to_string(), self.rows.len() - 1);
+                self.index.insert(key.to_string(), self.rows.len() - 1);
                 self.rows.len() - 1
             }
         };
