@@ -226,8 +226,15 @@ pub fn parse_client_hello(message: &[u8]) -> Option<ClientHello> {
             kinds.push(kind);
         }
         match kind {
-            10 => groups = values(data.vector(2)?),
-            11 => point_formats = data.vector(1)?.iter().map(|&f| u16::from(f)).collect(),
+            // A malformed list only leaves its part of the fingerprint empty: the name and
+            // ALPN are still worth reading.
+            10 => groups = data.vector(2).map(values).unwrap_or_default(),
+            11 => {
+                point_formats = data
+                    .vector(1)
+                    .map(|formats| formats.iter().map(|&f| u16::from(f)).collect())
+                    .unwrap_or_default()
+            }
             0 => {
                 let mut list = Reader::new(data.vector(2)?);
                 while list.remaining() > 0 {
@@ -373,6 +380,23 @@ pub(crate) mod tests {
             out.extend_from_slice(chunk);
         }
         out
+    }
+
+    /// The JA3 text of the test hello: version 771, ciphers 0x1301-0x1302, extensions in
+    /// order (GREASE only inside supported_versions), no groups, no point formats.
+    #[test]
+    fn fingerprints_the_hello_as_ja3_defines() {
+        let hello = parse_client_hello(&client_hello_message("a.example", &["h2"], 4)).unwrap();
+        assert_eq!(hello.ja3, md5::hex_digest(b"771,4865-4866,0-16-43-21,,"));
+        // A malformed supported_groups list (one byte where a 2-byte length is due) empties
+        // its part of the fingerprint and keeps the rest of the hello.
+        let mut message = client_hello_message("a.example", &["h2"], 1);
+        let at = message.len() - 5;
+        assert_eq!(message[at..], [0, 21, 0, 1, 0]);
+        message[at + 1] = 10;
+        let hello = parse_client_hello(&message).unwrap();
+        assert_eq!(hello.server_name.as_deref(), Some("a.example"));
+        assert_eq!(hello.ja3, md5::hex_digest(b"771,4865-4866,0-16-43-10,,"));
     }
 
     #[test]
