@@ -198,8 +198,9 @@ fn checkpoints_report_progress_and_can_stop_the_decoding_at_a_record_boundary() 
 }
 
 /// A capture big enough for many hand-overs between the decoding thread and the flow table,
-/// and for pages to be given back: files (mapped, decoded on one thread or two) and standard
-/// input (streamed) give byte-identical reports.
+/// and for pages to be given back: files (mapped, decoded on one thread or two), standard
+/// input from a pipe (streamed) and standard input redirected from the file (mapped) give
+/// byte-identical reports.
 #[test]
 fn a_large_file_reads_alike_mapped_on_one_thread_or_two_and_streamed() {
     let dir = tempfile::tempdir().unwrap();
@@ -207,31 +208,47 @@ fn a_large_file_reads_alike_mapped_on_one_thread_or_two_and_streamed() {
     let bytes = big_capture(2 * CHECKPOINT_INTERVAL + 4321);
     std::fs::write(&path, &bytes).unwrap();
     for view in ["flows", "stats"] {
-        let run = |threads: &str, stdin: bool| {
+        // stdin: None (the file named), Some(false) (a pipe), Some(true) (redirected from the
+        // file, which is mapped too).
+        let run = |threads: &str, stdin: Option<bool>| {
             let mut command = common::ca_cli();
             command
                 .arg(view)
-                .arg(if stdin { "-" } else { path.to_str().unwrap() })
+                .arg(if stdin.is_some() {
+                    "-"
+                } else {
+                    path.to_str().unwrap()
+                })
                 .args(["--format", "json", "--quiet", "--threads", threads]);
-            if stdin {
-                command.write_stdin(bytes.clone());
-            }
-            let output = command.output().unwrap();
-            assert_eq!(output.status.code(), Some(0), "{view} {threads} {stdin}");
+            let output = match stdin {
+                Some(false) => command.write_stdin(bytes.clone()).output().unwrap(),
+                // assert_cmd pipes what it is given; a file as standard input needs std's
+                // Command.
+                Some(true) => std::process::Command::new(assert_cmd::cargo::cargo_bin("ca-cli"))
+                    .arg(view)
+                    .arg("-")
+                    .args(["--format", "json", "--quiet", "--threads", threads])
+                    .stdin(std::fs::File::open(&path).unwrap())
+                    .output()
+                    .unwrap(),
+                None => command.output().unwrap(),
+            };
+            assert_eq!(output.status.code(), Some(0), "{view} {threads} {stdin:?}");
             // The input's name is the only difference allowed.
             String::from_utf8(output.stdout)
                 .unwrap()
                 .replace(path.to_str().unwrap(), "INPUT")
                 .replace("<stdin>", "INPUT")
         };
-        let one = run("1", false);
+        let one = run("1", None);
         assert!(one.contains("\"packets\""), "{view}: {one:.200}");
-        assert_eq!(one, run("2", false), "{view}: one thread and two");
-        assert_eq!(one, run("2", true), "{view}: mapped and streamed");
+        assert_eq!(one, run("2", None), "{view}: one thread and two");
+        assert_eq!(one, run("2", Some(false)), "{view}: mapped and streamed");
+        assert_eq!(one, run("1", Some(false)), "{view}: streamed, one thread");
         assert_eq!(
             one,
-            run("1", true),
-            "{view}: mapped and streamed, one thread"
+            run("2", Some(true)),
+            "{view}: standard input from the file"
         );
     }
 }
@@ -244,22 +261,33 @@ fn a_file_truncated_while_mapped_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shrinking.pcap");
     std::fs::write(&path, big_capture(1 << 20)).unwrap();
-    for threads in ["1", "2"] {
-        let output = common::ca_cli()
+    // Named on the command line with one thread and two, and as standard input redirected
+    // from the file (which is mapped as well).
+    for (threads, stdin) in [("1", false), ("2", false), ("2", true)] {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("ca-cli"));
+        command
             .arg("flows")
-            .arg(&path)
+            .arg(if stdin {
+                "-".as_ref()
+            } else {
+                path.as_os_str()
+            })
             .args(["--format", "ndjson", "--threads", threads])
-            .env("CA_CLI_TEST_SHRINK_MAPPED", "10000")
-            .output()
-            .unwrap();
+            .env("CA_CLI_TEST_SHRINK_MAPPED", "10000");
+        if stdin {
+            command.stdin(std::fs::File::open(&path).unwrap());
+        }
+        let output = command.output().unwrap();
+        let name = if stdin {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(
-            stderr.starts_with(&format!(
-                "ca-cli: error: {}: cannot read past offset ",
-                path.display()
-            )),
+            stderr.starts_with(&format!("ca-cli: error: {name}: cannot read past offset ")),
             "{stderr}"
         );
         assert!(stderr.contains("the file shrank"), "{stderr}");

@@ -238,6 +238,14 @@ fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, 
     let mut block_size = prefetch::STREAM_BLOCK;
     let reader: Box<dyn Read + Send> = match spec {
         InputSpec::Stdin => {
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            if let Some(mapped) = map_stdin_file(&name, progress) {
+                return Ok(OpenedInput {
+                    name,
+                    data: InputData::Mapped(mapped),
+                    notes: Vec::new(),
+                });
+            }
             widen_pipe(&io::stdin());
             Box::new(io::stdin())
         }
@@ -284,6 +292,22 @@ fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, 
         data: InputData::Stream(read_ahead(reader, options.read_ahead, block_size)),
         notes: Vec::new(),
     })
+}
+
+/// Standard input redirected from a regular file (`ca-cli flows - < capture.pcap`) is mapped
+/// like a named file, when nothing has been read from it yet.
+#[cfg(all(unix, target_pointer_width = "64"))]
+fn map_stdin_file(name: &str, progress: bool) -> Option<mapped::MappedFile> {
+    use std::io::Seek;
+    use std::os::fd::AsFd;
+    let mut file = File::from(io::stdin().as_fd().try_clone_to_owned().ok()?);
+    let metadata = file.metadata().ok()?;
+    if !metadata.is_file() || metadata.len() == 0 || file.stream_position().ok()? != 0 {
+        return None;
+    }
+    let bar = (progress && metadata.len() >= progress::LOCAL_THRESHOLD)
+        .then(|| progress::bar(name, Some(metadata.len())));
+    mapped::MappedFile::map(&file, name, bar)
 }
 
 /// Ask for a 1 MiB pipe buffer when standard input is a pipe: the default 64 KiB makes the
