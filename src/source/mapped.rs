@@ -64,8 +64,8 @@ impl MappedFile {
     pub fn passed(&self, offset: usize) {
         let behind = offset - offset % page_size();
         // SAFETY: DONTNEED on a read-only file mapping only drops the page-table entries; a
-        // later access would fault the same file contents back in. No slice into the range
-        // is alive: the decoder hands out each record only for the duration of a callback.
+        // later access faults the same file contents back in, so a slice into the range (the
+        // callers release only what they have finished with) would still read the same bytes.
         let _ = unsafe {
             self.map
                 .unchecked_advise_range(UncheckedAdvice::DontNeed, 0, behind)
