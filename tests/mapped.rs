@@ -303,3 +303,32 @@ fn a_file_truncated_while_mapped_is_a_one_line_error() {
         std::fs::write(&path, big_capture(1 << 20)).unwrap();
     }
 }
+
+/// A record claiming more than the 64 MiB limit ends the reading as damage in both modes, even
+/// when the file is long enough to hold it (a stream's buffer never grows that far).
+#[test]
+fn a_record_over_the_limit_is_damage_in_place_too() {
+    let mut bytes = big_capture(0);
+    let caplen = capture::MAX_RECORD_LEN as u32 + 1;
+    bytes.extend_from_slice(&[0; 8]); // time
+    bytes.extend_from_slice(&caplen.to_le_bytes());
+    bytes.extend_from_slice(&caplen.to_le_bytes());
+    bytes.resize(bytes.len() + caplen as usize + 100, 0);
+    // The two say how much was present differently (a stream has only its buffer); the
+    // frames, the offset and the verdict agree.
+    for decoded in [in_place(&bytes), streamed(&bytes)] {
+        let Decoded::Read {
+            frames, outcome, ..
+        } = &decoded
+        else {
+            panic!("{decoded:?}");
+        };
+        assert_eq!((*frames, outcome.bytes_consumed), (0, 24), "{decoded:?}");
+        let cut = outcome.cut_short.as_deref().unwrap_or_default();
+        assert!(
+            cut.starts_with("corrupt record at offset 24: packet 1 needs 67108881 bytes")
+                && cut.ends_with("over the 64 MiB limit"),
+            "{cut}"
+        );
+    }
+}

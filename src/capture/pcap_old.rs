@@ -78,7 +78,7 @@ pub(super) fn parse_record(
         LengthOrder::MaybeSwapped if first > second => (second, first),
         LengthOrder::MaybeSwapped => (first, second),
     };
-    let total = 16 + caplen as usize;
+    let total = (caplen as usize).checked_add(16).ok_or(usize::MAX)?;
     if data.len() < total {
         return Err(total);
     }

@@ -11,6 +11,7 @@ use pcap_parser::{
 };
 
 use super::pcap_old::{self, LengthOrder};
+use super::reader::MAX_RECORD_LEN;
 
 /// How often (in bytes of input) the decoder reports its position to its caller, which may
 /// release the pages behind it, move a progress bar, or ask it to stop.
@@ -89,10 +90,13 @@ impl<C: FnMut(usize) -> bool> PcapReaderIterator for SliceReader<'_, C> {
                 return Ok((header.size(), PcapBlockOwned::LegacyHeader(header.clone())));
             }
         }
-        let data = &self.data[self.position..];
-        if data.is_empty() {
+        let rest = &self.data[self.position..];
+        if rest.is_empty() {
             return Err(PcapError::Eof);
         }
+        // No record is read past the limit a stream's buffer may grow to, so a corrupt length
+        // ends the reading here as it would there, instead of swallowing the rest of the file.
+        let data = &rest[..rest.len().min(MAX_RECORD_LEN)];
         let parsed = match &mut self.grammar {
             Grammar::Legacy { parse, .. } => {
                 parse(data).map(|(rest, block)| (data.offset(rest), PcapBlockOwned::Legacy(block)))
@@ -119,6 +123,9 @@ impl<C: FnMut(usize) -> bool> PcapReaderIterator for SliceReader<'_, C> {
         };
         match parsed {
             Ok(block) => Ok(block),
+            // Nothing more will come: wanting more is running past the end (never a refill).
+            Err(nom::Err::Error(PcapError::Incomplete(_)))
+            | Err(nom::Err::Failure(PcapError::Incomplete(_))) => Err(PcapError::UnexpectedEof),
             Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => Err(e),
             // All the capture is here: a record wanting more runs past its end.
             Err(nom::Err::Incomplete(_)) => Err(PcapError::UnexpectedEof),
@@ -150,7 +157,8 @@ impl<C: FnMut(usize) -> bool> PcapReaderIterator for SliceReader<'_, C> {
     }
 
     fn data(&self) -> &[u8] {
-        &self.data[self.position..]
+        let rest = &self.data[self.position..];
+        &rest[..rest.len().min(MAX_RECORD_LEN)]
     }
 
     fn reader_exhausted(&self) -> bool {

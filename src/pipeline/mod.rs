@@ -446,17 +446,7 @@ pub fn analyze_into<S: FlowSink>(
             #[cfg(all(unix, target_pointer_width = "64"))]
             InputData::Mapped(file) => {
                 let _guard = file.guard_faults();
-                let keep_going = |offset| {
-                    file.passed(offset);
-                    if config.interrupt.is_raised() {
-                        config.interrupt.notice();
-                        return false;
-                    }
-                    !stop.get()
-                };
-                capture::decode_slice(file.bytes(), keep_going, |frame| {
-                    builder.on_frame(index, frame)
-                })
+                split::decode_mapped_here(&file, &mut builder, index, &config.interrupt)
             }
         };
         if builder.sink_error.is_some() {

@@ -5,7 +5,8 @@
 //!
 //! Two things a mapping changes, and how they are handled:
 //! - Memory: touched pages count towards the process's resident size, so the pages behind the
-//!   decoder are given back as it advances; a 2 GB capture never holds more than a few MiB.
+//!   decoder are given back every 8 MiB, so a 2 GB capture holds only the stretch between the
+//!   last release and the decoder (tens of MiB at most with two threads: the frames in flight).
 //! - A file that shrinks while mapped (another program truncates it) turns the next access past
 //!   its new end into SIGBUS instead of a short read. A handler reports that as a one-line error
 //!   naming the file and the offset, and exits with status 1.
@@ -38,8 +39,10 @@ impl MappedFile {
     /// without mmap support, an exhausted address space): the caller reads the file instead.
     pub fn map(file: &File, name: &str, progress: Option<ProgressBar>) -> Option<MappedFile> {
         // SAFETY: the mapping is read-only and outlives every slice taken from it (they borrow
-        // `self`); the file's contents changing underneath is the SIGBUS case handled below,
-        // which never lets the process observe a torn read as data.
+        // `self`). Another program changing the file underneath is outside Rust's model but
+        // harmless here: a truncation raises SIGBUS (handled below); bytes rewritten in place
+        // are read as whatever they are then, like any other input, by parsers that check
+        // every length.
         let map = unsafe { Mmap::map(file) }.ok()?;
         if map.is_empty() {
             return None;
@@ -176,17 +179,21 @@ mod fault_report {
             let _ = PREVIOUS.set(Previous(previous));
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_sigbus as *const () as usize;
-            action.sa_flags = libc::SA_SIGINFO;
+            // On the alternate stack Rust sets up, so a stack overflow reported as SIGBUS
+            // (macOS) still reaches Rust's own handler through ours.
+            action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
             libc::sigemptyset(&mut action.sa_mask);
             libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
         }
     }
 
     extern "C" fn on_sigbus(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
-        // SAFETY: the kernel passes a valid siginfo for SA_SIGINFO handlers.
-        let address = unsafe { (*info).si_addr() } as usize;
+        // SAFETY: the kernel passes a valid siginfo for SA_SIGINFO handlers; si_addr means an
+        // address only for a fault the kernel raised (si_code > 0), not for kill(2).
+        let (code, address) = unsafe { ((*info).si_code, (*info).si_addr() as usize) };
         let (start, end) = (START.load(Ordering::SeqCst), END.load(Ordering::SeqCst));
-        if !(start..end).contains(&address) {
+        let ours = code > 0 && (start..end).contains(&address);
+        if !ours {
             // Not our mapping: put the previous handler back; the faulting access runs again
             // on return and meets it (or the default action, a core dump).
             // SAFETY: sigaction and signal are async-signal-safe; PREVIOUS was set before this
@@ -199,6 +206,10 @@ mod fault_report {
                     None => {
                         libc::signal(libc::SIGBUS, libc::SIG_DFL);
                     }
+                }
+                // A sent signal does not come back by itself as a fault does.
+                if code <= 0 {
+                    libc::raise(libc::SIGBUS);
                 }
             }
             return;
