@@ -151,6 +151,8 @@ pub struct Flow {
     pub app: Option<Box<crate::identify::App>>,
     /// Payload packets of each side (by [`Side::index`]) handed to identification.
     pub(crate) inspected: [u8; 2],
+    /// Where identification keeps what it learns of this flow.
+    pub(crate) slot: crate::identify::inspector::Slot,
 }
 
 impl Flow {

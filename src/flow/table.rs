@@ -10,7 +10,7 @@ use super::tcp_state::TcpConnection;
 use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
 use crate::capture::Timestamp;
 use crate::dissect::tcp_flags::{ACK, SYN};
-use crate::identify::inspector::Identifier;
+use crate::identify::inspector::{Identifier, Loan, Slot};
 use crate::identify::{App, Payload};
 
 const NANOS_PER_SEC: u64 = 1_000_000_000;
@@ -187,6 +187,33 @@ impl FlowTable {
         self
     }
 
+    /// Let identification read payloads inside `region` where they lie (see
+    /// [`Identifier::lend`]) until [`FlowTable::end_loan`].
+    ///
+    /// # Safety
+    /// As for [`Identifier::lend`]: `region` stays readable and unchanged until the loan is
+    /// ended or dropped.
+    pub unsafe fn lend_payloads(&mut self, region: &[u8]) -> Option<Loan> {
+        // SAFETY: passed on to the caller.
+        self.identifier
+            .as_mut()
+            .map(|identifier| unsafe { identifier.lend(region) })
+    }
+
+    /// The lowest address of lent payload bytes identification may still read.
+    pub fn unread_lent_from(&mut self) -> Option<usize> {
+        self.identifier
+            .as_mut()
+            .and_then(Identifier::unread_lent_from)
+    }
+
+    /// Payloads lent are no longer read once this returns.
+    pub fn end_loan(&mut self, loan: Option<Loan>) {
+        if let (Some(identifier), Some(loan)) = (self.identifier.as_mut(), loan) {
+            identifier.end_loan(loan);
+        }
+    }
+
     /// Keep every DNS answer, aliases included (the DNS view lists them).
     pub fn with_dns_details(mut self, keep: bool) -> Self {
         self.dns_details = keep;
@@ -262,7 +289,7 @@ impl FlowTable {
         if let Some(identifier) = self.identifier.as_mut()
             && !payload.is_empty()
             && inspection_wanted(flow.inspected[from.index()], &key)
-            && identifier.wants(flow.sequence)
+            && identifier.wants(flow.slot, flow.sequence)
         {
             flow.inspected[from.index()] += 1;
             let (client, server) = (flow.src(), flow.dst());
@@ -275,7 +302,7 @@ impl FlowTable {
                 server_port: server.port,
                 dns_details: self.dns_details,
             };
-            identifier.inspect(flow.sequence, &seen);
+            identifier.inspect(&mut flow.slot, flow.sequence, &seen);
         }
         if let Some(interval) = self.sweep_interval {
             match self.next_sweep {
@@ -404,7 +431,7 @@ impl FinishedFlows<'_> {
                 break;
             }
             let chunk = &waiting[..waiting.len().min(FINDINGS_CHUNK)];
-            identifier.request_findings(chunk.iter().map(|f| (f.sequence, f.dst().addr)).collect());
+            identifier.request_findings(chunk.iter().map(|f| (f.slot, f.dst().addr)).collect());
             self.asked.push_back(chunk.len());
         }
     }
@@ -471,6 +498,7 @@ fn start(key: FlowKey, from: Side, contribution: &Contribution, sequence: u64) -
         sequence,
         app: None,
         inspected: [0; 2],
+        slot: Slot::NONE,
     }
 }
 

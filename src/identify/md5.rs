@@ -7,51 +7,91 @@ const SHIFTS: [u32; 64] = [
     21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
 ];
 
-/// The RFC's table: floor(abs(sin(i + 1)) * 2^32).
-fn constants() -> [u32; 64] {
-    let mut k = [0u32; 64];
-    for (i, value) in k.iter_mut().enumerate() {
-        *value = ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32;
-    }
-    k
-}
+/// The RFC's table, floor(abs(sin(i + 1)) * 2^32) (a unit test derives it again).
+const K: [u32; 64] = [
+    0xd76a_a478,
+    0xe8c7_b756,
+    0x2420_70db,
+    0xc1bd_ceee,
+    0xf57c_0faf,
+    0x4787_c62a,
+    0xa830_4613,
+    0xfd46_9501,
+    0x6980_98d8,
+    0x8b44_f7af,
+    0xffff_5bb1,
+    0x895c_d7be,
+    0x6b90_1122,
+    0xfd98_7193,
+    0xa679_438e,
+    0x49b4_0821,
+    0xf61e_2562,
+    0xc040_b340,
+    0x265e_5a51,
+    0xe9b6_c7aa,
+    0xd62f_105d,
+    0x0244_1453,
+    0xd8a1_e681,
+    0xe7d3_fbc8,
+    0x21e1_cde6,
+    0xc337_07d6,
+    0xf4d5_0d87,
+    0x455a_14ed,
+    0xa9e3_e905,
+    0xfcef_a3f8,
+    0x676f_02d9,
+    0x8d2a_4c8a,
+    0xfffa_3942,
+    0x8771_f681,
+    0x6d9d_6122,
+    0xfde5_380c,
+    0xa4be_ea44,
+    0x4bde_cfa9,
+    0xf6bb_4b60,
+    0xbebf_bc70,
+    0x289b_7ec6,
+    0xeaa1_27fa,
+    0xd4ef_3085,
+    0x0488_1d05,
+    0xd9d4_d039,
+    0xe6db_99e5,
+    0x1fa2_7cf8,
+    0xc4ac_5665,
+    0xf429_2244,
+    0x432a_ff97,
+    0xab94_23a7,
+    0xfc93_a039,
+    0x655b_59c3,
+    0x8f0c_cc92,
+    0xffef_f47d,
+    0x8584_5dd1,
+    0x6fa8_7e4f,
+    0xfe2c_e6e0,
+    0xa301_4314,
+    0x4e08_11a1,
+    0xf753_7e82,
+    0xbd3a_f235,
+    0x2ad7_d2bb,
+    0xeb86_d391,
+];
 
 /// The digest of `data` as 32 lower-case hex digits.
 pub fn hex_digest(data: &[u8]) -> String {
-    let k = constants();
     let mut state: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
-    let mut message = data.to_vec();
-    message.push(0x80);
-    while message.len() % 64 != 56 {
-        message.push(0);
+    let whole = data.len() - data.len() % 64;
+    for block in data[..whole].chunks_exact(64) {
+        compress(&mut state, block);
     }
-    message.extend_from_slice(&((data.len() as u64).wrapping_mul(8)).to_le_bytes());
-    for block in message.chunks_exact(64) {
-        let mut m = [0u32; 16];
-        for (word, bytes) in m.iter_mut().zip(block.chunks_exact(4)) {
-            *word = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-        }
-        let [mut a, mut b, mut c, mut d] = state;
-        for i in 0..64 {
-            let (f, g) = match i / 16 {
-                0 => ((b & c) | (!b & d), i),
-                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-                2 => (b ^ c ^ d, (3 * i + 5) % 16),
-                _ => (c ^ (b | !d), (7 * i) % 16),
-            };
-            let rotated = a
-                .wrapping_add(f)
-                .wrapping_add(k[i])
-                .wrapping_add(m[g])
-                .rotate_left(SHIFTS[i]);
-            a = d;
-            d = c;
-            c = b;
-            b = b.wrapping_add(rotated);
-        }
-        for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-            *s = s.wrapping_add(v);
-        }
+    // The rest, the 0x80 marker, zeros and the bit length fill one or two last blocks.
+    let rest = &data[whole..];
+    let mut tail = [0u8; 128];
+    tail[..rest.len()].copy_from_slice(rest);
+    tail[rest.len()] = 0x80;
+    let tail_len = if rest.len() < 56 { 64 } else { 128 };
+    let bits = (data.len() as u64).wrapping_mul(8);
+    tail[tail_len - 8..tail_len].copy_from_slice(&bits.to_le_bytes());
+    for block in tail[..tail_len].chunks_exact(64) {
+        compress(&mut state, block);
     }
     let mut hex = String::with_capacity(32);
     for byte in state.iter().flat_map(|s| s.to_le_bytes()) {
@@ -59,6 +99,35 @@ pub fn hex_digest(data: &[u8]) -> String {
         hex.push(char::from(b"0123456789abcdef"[usize::from(byte & 15)]));
     }
     hex
+}
+
+/// One 64-byte block into the state.
+fn compress(state: &mut [u32; 4], block: &[u8]) {
+    let mut m = [0u32; 16];
+    for (word, bytes) in m.iter_mut().zip(block.chunks_exact(4)) {
+        *word = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    }
+    let [mut a, mut b, mut c, mut d] = *state;
+    for i in 0..64 {
+        let (f, g) = match i / 16 {
+            0 => ((b & c) | (!b & d), i),
+            1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+            2 => (b ^ c ^ d, (3 * i + 5) % 16),
+            _ => (c ^ (b | !d), (7 * i) % 16),
+        };
+        let rotated = a
+            .wrapping_add(f)
+            .wrapping_add(K[i])
+            .wrapping_add(m[g])
+            .rotate_left(SHIFTS[i]);
+        a = d;
+        d = c;
+        c = b;
+        b = b.wrapping_add(rotated);
+    }
+    for (s, v) in state.iter_mut().zip([a, b, c, d]) {
+        *s = s.wrapping_add(v);
+    }
 }
 
 #[cfg(test)]
@@ -88,6 +157,36 @@ mod tests {
         ];
         for (input, digest) in cases {
             assert_eq!(hex_digest(input.as_bytes()), digest, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn the_constants_are_the_rfcs_sines() {
+        for (i, &k) in K.iter().enumerate() {
+            let derived = ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32;
+            assert_eq!(k, derived, "K[{i}]");
+        }
+    }
+
+    /// Lengths around the block and padding boundaries, against the digests of Python's
+    /// hashlib for the same bytes (`hashlib.md5(bytes((i * 7 + 3) & 255 for i in
+    /// range(n))).hexdigest()`).
+    #[test]
+    fn lengths_around_the_padding_boundaries() {
+        let data: Vec<u8> = (0..200u32).map(|i| (i * 7 + 3) as u8).collect();
+        let expected = [
+            (55, "52c0e574e1198de5fe3f8f11440dcb1b"),
+            (56, "46c9907fc908ee68b1e7b8e71286a518"),
+            (63, "a62f6d59e837867693f042f5b8f5a236"),
+            (64, "7160b8fb5e9e4023d549c3971fbaeead"),
+            (65, "70bd662e7aefbda85a0f7244167b7897"),
+            (119, "e84905d4214f4d1ca56c2cdcc152b143"),
+            (120, "e3eb5a6c8669ea01a8c185b8abc8a5dc"),
+            (128, "10b2da1a82f16d99a81a7203fe9f02cb"),
+            (200, "4c79b81ac94bad7a875519ce6b964c66"),
+        ];
+        for (len, digest) in expected {
+            assert_eq!(hex_digest(&data[..len]), digest, "length {len}");
         }
     }
 }

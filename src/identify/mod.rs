@@ -163,6 +163,11 @@ impl App {
         App { info, state: None }
     }
 
+    /// Nothing found, and nothing to inspect.
+    pub fn idle() -> App {
+        App::found(AppInfo::default())
+    }
+
     /// Whether payload is still being inspected.
     pub fn inspecting(&self) -> bool {
         self.state.is_some()

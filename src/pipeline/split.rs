@@ -52,6 +52,21 @@ pub(super) fn decode_mapped<S: FlowSink>(
     interrupt: &Interrupt,
 ) -> Result<ReadOutcome, CaptureError> {
     let data = file.bytes();
+    // SAFETY: the mapping outlives this call, and the loan ends before it returns (or, if this
+    // thread panics, when the loan is dropped on the way out, which waits for the reader).
+    let loan = unsafe { builder.table.lend_payloads(data) };
+    let outcome = decode_mapped_ahead(file, builder, input, interrupt);
+    builder.table.end_loan(loan);
+    outcome
+}
+
+fn decode_mapped_ahead<S: FlowSink>(
+    file: &MappedFile,
+    builder: &mut FlowBuilder<'_, S>,
+    input: usize,
+    interrupt: &Interrupt,
+) -> Result<ReadOutcome, CaptureError> {
+    let data = file.bytes();
     let stop = AtomicBool::new(false);
     thread::scope(|scope| {
         let (full, batches) = sync_channel::<Batch<'_>>(DEPTH);
@@ -123,8 +138,13 @@ pub(super) fn decode_mapped<S: FlowSink>(
                 builder.on_dissected(input, &frame, dissection);
                 let offset = frame.data.as_ptr() as usize - data.as_ptr() as usize;
                 if offset >= next_release {
-                    // Every frame before this one has been counted: its pages can go.
-                    file.passed(offset);
+                    // Every frame before this one has been counted, and every payload before
+                    // the first that identification has yet to read: those pages can go.
+                    let unread = builder
+                        .table
+                        .unread_lent_from()
+                        .map(|address| address.saturating_sub(data.as_ptr() as usize));
+                    file.passed(unread.map_or(offset, |unread| unread.min(offset)));
                     next_release = offset + CHECKPOINT_INTERVAL;
                 }
             }
