@@ -519,6 +519,9 @@ impl ExtraColumns {
 
 /// A selected flow waiting for the list, ordered by the list's sort key, then by start time
 /// and creation order (the order of a stable sort of the flows by start).
+/// Flows a chunk of [`FlowsView`]'s list holds.
+const LIST_CHUNK: usize = 1 << 14;
+
 struct Ranked {
     key: (u64, Timestamp, u64),
     flow: Flow,
@@ -550,7 +553,10 @@ impl Ord for Ranked {
 /// on a capture of millions of flows holds 20).
 pub struct FlowsView {
     list: FlowListConfig,
-    all: Vec<Ranked>,
+    /// Every flow (without `--top`), in chunks: one vector grown by doubling would, at the
+    /// moment it grows, hold its old and new copies (1.5 times the list with glibc's
+    /// in-place mremap, up to three times with other allocators).
+    all: Vec<Vec<Ranked>>,
     /// With `--top`: the best N so far, the worst of them on top.
     best: BinaryHeap<Ranked>,
 }
@@ -582,7 +588,14 @@ impl FlowsView {
     ) -> FlowsReport<'e> {
         let mut order = match self.list.top {
             Some(_) => self.best.into_vec(),
-            None => self.all,
+            None => {
+                // Into one vector of the exact size, each chunk freed as soon as it is moved.
+                let mut order = Vec::with_capacity(self.all.iter().map(Vec::len).sum());
+                for chunk in self.all {
+                    order.extend(chunk);
+                }
+                order
+            }
         };
         // In place: sorting millions of flows takes no memory beside them.
         order.sort_unstable();
@@ -607,7 +620,14 @@ impl FlowView for FlowsView {
             tags,
         };
         match self.list.top {
-            None => self.all.push(ranked),
+            None => match self.all.last_mut() {
+                Some(chunk) if chunk.len() < chunk.capacity() => chunk.push(ranked),
+                _ => {
+                    let mut chunk = Vec::with_capacity(LIST_CHUNK);
+                    chunk.push(ranked);
+                    self.all.push(chunk);
+                }
+            },
             Some(0) => {}
             Some(n) => {
                 if self.best.len() < n {
