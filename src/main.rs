@@ -94,8 +94,8 @@ fn main() -> ExitCode {
 
 /// mimalloc: with identification on its own thread, every flow's findings are allocated on
 /// one thread and freed on another, which glibc's arenas serve slowly (its lock and
-/// consolidation showed in profiles). Measured on the 205 MB benchmark capture (40 alternating
-/// runs): flows with identification 167.9 -> 135.3 ms, without 117.3 -> 114.8 ms.
+/// consolidation showed in profiles). Measured on the 205 MB benchmark capture (30 alternating
+/// runs, medians): flows with identification 174.9 -> 153.0 ms, without 116.4 -> 112.1 ms.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -103,7 +103,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// `mi_option_e`, version 3, which the crate builds).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Freed memory goes back to the system at once instead of 10 ms later: the flow list of a
+/// Freed memory goes back to the system at once instead of a second later: the flow list of a
 /// 5-million-flow capture is moved out of its chunks into one vector at the end, and with the
 /// delay the freed chunks stayed resident beside it (2.5 GB peak instead of 1.4 GB).
 fn tune_allocator() {

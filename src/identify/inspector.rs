@@ -21,7 +21,7 @@ const MAX_DNS_NAMES: usize = 1 << 20;
 /// A flow's place in the table of identifications, given with its first payload and taken
 /// back when its findings are asked for: flows index their identification directly (no hash
 /// lookup per payload), and places are reused while the memory they touch is still cached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot(u32);
 
 impl Slot {
@@ -33,7 +33,7 @@ impl Slot {
     }
 }
 
-/// Hands out slots, the lowest free one first.
+/// Hands out slots, the one given back last first.
 #[derive(Debug, Default)]
 struct Slots {
     free: Vec<u32>,

@@ -517,11 +517,11 @@ impl ExtraColumns {
     }
 }
 
-/// A selected flow waiting for the list, ordered by the list's sort key, then by start time
-/// and creation order (the order of a stable sort of the flows by start).
 /// Flows a chunk of [`FlowsView`]'s list holds.
 const LIST_CHUNK: usize = 1 << 14;
 
+/// A selected flow waiting for the list, ordered by the list's sort key, then by start time
+/// and creation order (the order of a stable sort of the flows by start).
 struct Ranked {
     key: (u64, Timestamp, u64),
     flow: Flow,
