@@ -23,6 +23,10 @@ pub struct AnalysisConfig {
     /// Keep every DNS answer, aliases included, in the flows' DNS exchanges (the DNS view
     /// lists them; other views need only questions and addresses).
     pub dns_details: bool,
+    /// Called once, when the analysis has started [`crate::pipeline::MANY_FLOWS`] flows: from
+    /// there on the flows it holds take memory enough that keeping it low matters more than
+    /// speed (the binary has its allocator give freed memory back at once).
+    pub on_many_flows: Option<fn()>,
 }
 
 /// Order of the flow list.

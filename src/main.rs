@@ -103,12 +103,29 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// `mi_option_e`, version 3, which the crate builds).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Freed memory goes back to the system at once instead of a second later: the flow list of a
-/// 5-million-flow capture is moved out of its chunks into one vector at the end, and with the
-/// delay the freed chunks stayed resident beside it (2.5 GB peak instead of 1.4 GB).
+/// Freed memory is kept for reuse, not given back to the system, until the capture proves
+/// large ([`release_memory_at_once`]): on a virtual machine a page's first touch costs up to
+/// 2 ns a byte (the host backs it), and every purge is an madvise whose TLB shootdown
+/// interrupts the other threads. Purging at once cost the 205 MB benchmark 100 MB of
+/// re-faulted pages and 180 madvise calls a run (`MIMALLOC_SHOW_STATS=1`), and 10% of its wall
+/// time (benches/compare.sh); mimalloc's default (a second's delay) still purged 57 MB in that
+/// 0.1 s run. `MIMALLOC_PURGE_DELAY` in the environment has the last word.
 fn tune_allocator() {
-    // SAFETY: setting an option has no precondition; mimalloc reads it when it next purges.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: setting an option has no precondition; mimalloc reads it when it next purges.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    }
+}
+
+/// A capture of many flows (`ca_cli::pipeline::MANY_FLOWS`): freed memory goes back to the
+/// system at once from here on, which keeps the 5-million-flow capture of
+/// benches/make-many-flows.py within 1.5 GB in every view (memory kept throughout,
+/// `stats --idle-timeout 0` peaked at 1.59 GB).
+fn release_memory_at_once() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: as in `tune_allocator`.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    }
 }
 
 /// The first Ctrl-C stops the reading: the analysis reports what it read, flagged as
@@ -344,6 +361,7 @@ fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Pre
         identify_on_worker: threads,
         decode_on_worker: threads,
         dns_details: false,
+        on_many_flows: Some(release_memory_at_once),
     };
     Ok(Prepared {
         inputs,

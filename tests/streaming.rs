@@ -173,3 +173,49 @@ fn the_streamed_flow_table_is_the_comfy_table_layout() {
     }
     assert!(tables > 100, "{tables} tables compared");
 }
+
+/// A capture of `flows` one-packet UDP flows, each its own pair of ports.
+fn capture_of_flows(flows: u64) -> Vec<u8> {
+    let mut out = common::pcap_header(1);
+    for i in 0..flows {
+        let mut frame = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+        frame.extend_from_slice(&[0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0]);
+        frame.extend_from_slice(&((i >> 16) as u16).to_be_bytes());
+        frame.extend_from_slice(&[10, 1, 0, 2]);
+        frame.extend_from_slice(&(i as u16).to_be_bytes());
+        frame.extend_from_slice(&[0x30, 0x39, 0, 8, 0, 0]);
+        common::pcap_record(&mut out, 1_700_000_000, (i % 1_000_000) as u32, &frame);
+    }
+    out
+}
+
+static MANY_FLOWS_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn count_many_flows_call() {
+    MANY_FLOWS_CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The binary gives freed memory back once a capture proves to hold many flows: the library
+/// says so once, when the flow that reaches the threshold starts, and never for fewer.
+#[test]
+fn many_flows_are_announced_once_at_the_threshold() {
+    use ca_cli::pipeline::MANY_FLOWS;
+    use ca_cli::source::{Inputs, OpenedInput};
+    use std::sync::atomic::Ordering;
+    for (flows, calls) in [(MANY_FLOWS - 1, 0), (MANY_FLOWS, 1), (MANY_FLOWS + 500, 1)] {
+        MANY_FLOWS_CALLS.store(0, Ordering::SeqCst);
+        let config = ca_cli::AnalysisConfig {
+            on_many_flows: Some(count_many_flows_call),
+            ..Default::default()
+        };
+        let capture = capture_of_flows(flows);
+        let input = OpenedInput::from_reader("many", Box::new(std::io::Cursor::new(capture)));
+        let analysis = ca_cli::analyze(Inputs::from_opened(vec![input]), &config).unwrap();
+        assert_eq!(analysis.flows.len() as u64, flows);
+        assert_eq!(
+            MANY_FLOWS_CALLS.load(Ordering::SeqCst),
+            calls,
+            "{flows} flows"
+        );
+    }
+}

@@ -234,6 +234,11 @@ impl FlowTable {
         self.now
     }
 
+    /// Flows started so far (each split of a 5-tuple counts).
+    pub fn flows_started(&self) -> u64 {
+        self.next_sequence
+    }
+
     /// Flows currently held in memory.
     pub fn active_flows(&self) -> usize {
         self.active.len()

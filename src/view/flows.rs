@@ -26,7 +26,8 @@ pub struct FlowsReport<'a> {
 /// The listed flows, in order, each turned into its [`FlowRecord`] only when written: a list
 /// of millions of flows holds the flows once, never their records or text as well.
 pub struct FlowList<'a> {
-    flows: Vec<Ranked>,
+    /// Runs of flows, each sorted; the list is their merge.
+    runs: Vec<Vec<Ranked>>,
     enricher: &'a Enricher,
     precision: Precision,
     extra: ExtraColumns,
@@ -34,17 +35,57 @@ pub struct FlowList<'a> {
 
 impl<'a> FlowList<'a> {
     pub fn len(&self) -> usize {
-        self.flows.len()
+        self.runs.iter().map(Vec::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.flows.is_empty()
+        self.runs.iter().all(Vec::is_empty)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = FlowRecord<'_>> + '_ {
-        self.flows
-            .iter()
+        Merge::new(&self.runs)
             .map(|r| FlowRecord::new(&r.flow, r.tags, self.enricher, self.precision, self.extra))
+    }
+}
+
+/// The items of sorted runs in their merged order: the smallest of the runs' next items each
+/// time (flows' keys are unique, so their order is total and never depends on the runs).
+struct Merge<'r, T: Ord> {
+    runs: Vec<std::slice::Iter<'r, T>>,
+    /// The next item of each run that has one, smallest on top.
+    heads: BinaryHeap<std::cmp::Reverse<(&'r T, usize)>>,
+}
+
+impl<'r, T: Ord> Merge<'r, T> {
+    fn new(runs: &'r [Vec<T>]) -> Merge<'r, T> {
+        let mut runs: Vec<_> = runs.iter().map(|run| run.iter()).collect();
+        let heads = runs
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(index, run)| run.next().map(|head| std::cmp::Reverse((head, index))))
+            .collect();
+        Merge { runs, heads }
+    }
+}
+
+impl<'r, T: Ord> Iterator for Merge<'r, T> {
+    type Item = &'r T;
+
+    fn next(&mut self) -> Option<&'r T> {
+        let mut top = self.heads.peek_mut()?;
+        let std::cmp::Reverse((smallest, index)) = *top;
+        match self.runs.get_mut(index).and_then(Iterator::next) {
+            Some(next) => *top = std::cmp::Reverse((next, index)),
+            None => {
+                std::collections::binary_heap::PeekMut::pop(top);
+            }
+        }
+        Some(smallest)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.heads.len() + self.runs.iter().map(ExactSizeIterator::len).sum::<usize>();
+        (left, Some(left))
     }
 }
 
@@ -586,24 +627,20 @@ impl FlowsView {
         enricher: &'e Enricher,
         precision: Precision,
     ) -> FlowsReport<'e> {
-        let mut order = match self.list.top {
-            Some(_) => self.best.into_vec(),
-            None => {
-                // Into one vector of the exact size, each chunk freed as soon as it is moved.
-                let mut order = Vec::with_capacity(self.all.iter().map(Vec::len).sum());
-                for chunk in self.all {
-                    order.extend(chunk);
-                }
-                order
-            }
+        let mut runs = match self.list.top {
+            Some(_) => vec![self.best.into_vec()],
+            None => self.all,
         };
-        // In place: sorting millions of flows takes no memory beside them.
-        order.sort_unstable();
+        // Each chunk sorted in place and the chunks merged as the list is written: moving
+        // millions of flows into one vector to sort them would hold them twice meanwhile.
+        for run in &mut runs {
+            run.sort_unstable();
+        }
         FlowsReport {
             schema_version: SCHEMA_VERSION,
             summary,
             flows: FlowList {
-                flows: order,
+                runs,
                 enricher,
                 precision,
                 extra: ExtraColumns::of(enricher),
@@ -720,6 +757,35 @@ fn csv_error(error: csv::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs of any lengths, empty ones and runs that interleave give the one sorted order.
+    #[test]
+    fn sorted_runs_merge_into_the_sorted_list() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for run_count in [0, 1, 2, 3, 17] {
+            let mut runs: Vec<Vec<u64>> = (0..run_count)
+                .map(|r| {
+                    (0..(next() % 40) * (r % 3))
+                        .map(|_| next() % 1000)
+                        .collect()
+                })
+                .collect();
+            let mut expected: Vec<u64> = runs.iter().flatten().copied().collect();
+            expected.sort_unstable();
+            for run in &mut runs {
+                run.sort_unstable();
+            }
+            let merged = Merge::new(&runs);
+            assert_eq!(merged.size_hint(), (expected.len(), Some(expected.len())));
+            assert_eq!(merged.copied().collect::<Vec<_>>(), expected);
+        }
+    }
 
     #[test]
     fn flags_in_header_order() {
