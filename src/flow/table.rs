@@ -394,9 +394,13 @@ impl FlowTable {
 
     /// End of capture: every open flow is final now; they follow in start order.
     pub fn close_all(&mut self) {
-        let mut open: Vec<Flow> = self.active.drain().map(|(_, flow)| flow).collect();
-        open.sort_unstable_by_key(|f| (f.first_seen, f.sequence));
-        self.finished.append(&mut open);
+        // Straight into the finished list, grown once: collected apart and then appended, they
+        // were held twice meanwhile.
+        let start = self.finished.len();
+        self.finished.reserve_exact(self.active.len());
+        self.finished
+            .extend(self.active.drain().map(|(_, flow)| flow));
+        self.finished[start..].sort_unstable_by_key(|f| (f.first_seen, f.sequence));
     }
 
     /// Every flow, finished or still open, ordered by start time (then creation order).
