@@ -4,12 +4,13 @@
 #
 #   benches/run.sh [COPIES]     (default 70; 700 builds ~2 GB; MANY_FLOWS=0 skips the memory part)
 #
-# Prints wall time (median of RUNS, default 10, with hyperfine), MB/s, packets/s and peak RSS
-# (GNU time) for each tool, page cache warm.
+# Prints wall time, MB/s, packets/s and peak RSS (GNU time) for each tool, page cache warm. The
+# local runs take turns, RUNS rounds (default 15) of benches/alternate.py, so their ratios hold
+# on a host whose speed swings; tshark runs once, the downloads with hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 copies=${1:-70}
-runs=${RUNS:-10}
+runs=${RUNS:-15}
 shared=../shared/bench/make-capture.sh
 out=target/bench
 capture=$out/bench-$copies.pcap
@@ -45,7 +46,7 @@ measure() {
   echo "$best $rss"
 }
 
-printf '%s: %d bytes, %d packets, median of %d runs\n\n' "$capture" "$size" "$packets" "$runs"
+printf '%s: %d bytes, %d packets, median of %d runs in turn (tshark: one)\n\n' "$capture" "$size" "$packets" "$runs"
 printf '%-40s %9s %9s %12s %10s %8s\n' tool seconds MB/s packets/s "peak RSS" "vs ca-cli"
 report() {
   local name=$1 t=$2 rss=$3 base=$4
@@ -53,39 +54,35 @@ report() {
     if (t == 0) t = 0.005
     printf "%-40s %9.3f %9.0f %12.0f %8.0f MB %7.2fx\n", n, t, s / t / 1e6, p / t, r / 1024, t / b }'
 }
-read -r t rss < <(measure "$ceiling" "$capture")
-report "ceiling (issue 5's 60-line loop)" "$t" "$rss" "$t"
-ceiling_t=$t
-read -r t rss < <(measure "$bin" flows "$capture" --format ndjson)
-base=$t
-report "ca-cli flows --format ndjson" "$t" "$rss" "$base"
-read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --threads 1)
-report "ca-cli flows --threads 1" "$t" "$rss" "$base"
-read -r t rss < <(measure sh -c "cat '$capture' | $bin flows - --format ndjson")
-report "cat | ca-cli flows - (stdin)" "$t" "$rss" "$base"
-read -r t rss < <(measure sh -c "cat '$capture' | dd of=/dev/null bs=1M status=none")
-report "cat | dd (what the pipe delivers)" "$t" "$rss" "$base"
-read -r t rss < <(measure "$bin" flows "$capture" --format json)
-report "ca-cli flows --format json" "$t" "$rss" "$base"
-read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --no-geoip)
-report "ca-cli flows --no-geoip" "$t" "$rss" "$base"
-# Payload identification's cost (issue 7 budgets 15%): the same run without it.
-read -r t rss < <(measure "$bin" flows "$capture" --format ndjson --no-identify)
-report "ca-cli flows --no-identify" "$t" "$rss" "$base"
-read -r t rss < <(measure "$bin" dns "$capture" --format json)
-report "ca-cli dns --format json" "$t" "$rss" "$base"
-for view in stats protocols geo; do
-  read -r t rss < <(measure "$bin" "$view" "$capture" --format json)
-  report "ca-cli $view --format json" "$t" "$rss" "$base"
+# The local runs in turn, round after round (benches/alternate.py), so that their ratios hold on
+# a host whose speed swings: names and commands, the first ca-cli one the base of the ratios.
+names=("ceiling (issue 5's 60-line loop)" "ca-cli flows --format ndjson" "ca-cli flows --threads 1"
+  "cat | ca-cli flows - (stdin)" "cat | dd (what the pipe delivers)" "ca-cli flows --format json"
+  "ca-cli flows --no-geoip" "ca-cli flows --no-identify" "ca-cli dns --format json"
+  "ca-cli stats --format json" "ca-cli protocols --format json" "ca-cli geo --format json")
+q=$(printf '%q' "$capture")
+commands=("$ceiling $q" "$bin flows $q --format ndjson" "$bin flows $q --format ndjson --threads 1"
+  "cat $q | $bin flows - --format ndjson" "cat $q | dd of=/dev/null bs=1M status=none"
+  "$bin flows $q --format json" "$bin flows $q --format ndjson --no-geoip"
+  # Payload identification's cost (issue 7 budgets 15%): the same run without it.
+  "$bin flows $q --format ndjson --no-identify" "$bin dns $q --format json"
+  "$bin stats $q --format json" "$bin protocols $q --format json" "$bin geo $q --format json")
+if command -v nfpcapd >/dev/null; then
+  rm -rf "$out/nfcap" && mkdir -p "$out/nfcap"
+  names+=("nfpcapd -r (flows only)")
+  commands+=("rm -rf $out/nfcap/*; nfpcapd -r $q -w $out/nfcap")
+fi
+mapfile -t results < <(python3 benches/alternate.py "$runs" "${commands[@]}")
+read -r ceiling_t _ <<<"${results[0]}"
+read -r base _ <<<"${results[1]}"
+read -r no_identify_t _ <<<"${results[7]}"
+for i in "${!names[@]}"; do
+  read -r t rss <<<"${results[$i]}"
+  if ((i == 0)); then report "${names[$i]}" "$t" "$rss" "$t"; else report "${names[$i]}" "$t" "$rss" "$base"; fi
 done
 if command -v tshark >/dev/null; then
   runs=1 read -r t rss < <(runs=1 measure tshark -n -q -r "$capture" -z conv,tcp -z conv,udp)
   report "tshark -z conv,tcp -z conv,udp" "$t" "$rss" "$base"
-fi
-if command -v nfpcapd >/dev/null; then
-  rm -rf "$out/nfcap" && mkdir -p "$out/nfcap"
-  read -r t rss < <(measure sh -c "rm -rf '$out/nfcap'/*; nfpcapd -r '$capture' -w '$out/nfcap'")
-  report "nfpcapd -r (flows only)" "$t" "$rss" "$base"
 fi
 
 # Downloads: the same capture as a SAS URL from Azurite (loopback), one connection against four.
@@ -118,6 +115,7 @@ done
 kill $throttled 2>/dev/null
 
 printf '\nca-cli flows / ceiling: %s\n' "$(awk -v a="$base" -v b="$ceiling_t" 'BEGIN { printf "%.2f", a / b }')"
+printf 'ca-cli flows / flows --no-identify: %s\n' "$(awk -v a="$base" -v b="$no_identify_t" 'BEGIN { printf "%.2f", a / b }')"
 
 # Memory against flows: 5 million one-packet UDP flows over an hour of capture time (2.08 GB).
 # Memory must follow the flows alive at once, not the file, the packets or the flows in total.
