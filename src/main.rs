@@ -108,7 +108,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// 2 ns a byte (the host backs it), and every purge is an madvise whose TLB shootdown
 /// interrupts the other threads. Purging at once cost the 205 MB benchmark 100 MB of
 /// re-faulted pages and 180 madvise calls a run (`MIMALLOC_SHOW_STATS=1`), and 10% of its wall
-/// time (benches/compare.sh); mimalloc's default (a second's delay) still purged 57 MB in that
+/// time (30 alternating runs); mimalloc's default (a second's delay) still purged 57 MB in that
 /// 0.1 s run. `MIMALLOC_PURGE_DELAY` in the environment has the last word.
 fn tune_allocator() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
