@@ -440,7 +440,9 @@ impl FinishedFlows<'_> {
                 break;
             }
             let chunk = &waiting[..waiting.len().min(FINDINGS_CHUNK)];
-            identifier.request_findings(chunk.iter().map(|f| (f.slot, f.dst().addr)).collect());
+            let mut request = identifier.request_buffer();
+            request.extend(chunk.iter().map(|f| (f.slot, f.dst().addr)));
+            identifier.request_findings(request);
             self.asked.push_back(chunk.len());
         }
     }
