@@ -111,10 +111,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// time (30 alternating runs); mimalloc's default (a second's delay) still purged 57 MB in that
 /// 0.1 s run. `MIMALLOC_PURGE_DELAY` in the environment has the last word.
 fn tune_allocator() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: setting an option has no precondition; mimalloc reads it when it next purges.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    }
+    set_purge_delay(-1);
 }
 
 /// A capture of many flows (`ca_cli::pipeline::MANY_FLOWS`): freed memory goes back to the
@@ -122,9 +119,14 @@ fn tune_allocator() {
 /// benches/make-many-flows.py within 1.5 GB in every view (memory kept throughout,
 /// `stats --idle-timeout 0` peaked at 1.59 GB).
 fn release_memory_at_once() {
+    set_purge_delay(0);
+}
+
+/// mimalloc's purge delay in milliseconds (-1: never), unless the environment set one.
+fn set_purge_delay(milliseconds: std::ffi::c_long) {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: as in `tune_allocator`.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+        // SAFETY: setting an option has no precondition; mimalloc reads it when it next purges.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, milliseconds) };
     }
 }
 

@@ -486,3 +486,33 @@ fn every_fuzz_crasher_is_harmless_now() {
     eprintln!("{checked} fuzz inputs checked");
     assert!(checked >= 20, "fixtures/fuzz holds only {checked} inputs");
 }
+
+static MANY_FLOWS_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn count_many_flows_call() {
+    MANY_FLOWS_CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The binary gives freed memory back once a capture proves to hold many flows: the library
+/// says so once, when the flow that reaches the threshold starts, and never for fewer.
+#[test]
+fn many_flows_are_announced_once_at_the_threshold() {
+    use ca_cli::pipeline::MANY_FLOWS;
+    use std::sync::atomic::Ordering;
+    for (flows, calls) in [(MANY_FLOWS - 1, 0), (MANY_FLOWS, 1), (MANY_FLOWS + 500, 1)] {
+        MANY_FLOWS_CALLS.store(0, Ordering::SeqCst);
+        let config = AnalysisConfig {
+            on_many_flows: Some(count_many_flows_call),
+            ..Default::default()
+        };
+        let capture = one_packet_flows(flows as u32);
+        let input = OpenedInput::from_reader("many", Box::new(Cursor::new(capture)));
+        let analysis = analyze(Inputs::from_opened(vec![input]), &config).unwrap();
+        assert_eq!(analysis.flows.len() as u64, flows);
+        assert_eq!(
+            MANY_FLOWS_CALLS.load(Ordering::SeqCst),
+            calls,
+            "{flows} flows"
+        );
+    }
+}
