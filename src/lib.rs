@@ -12,6 +12,7 @@
 //! output   (text | json | ndjson | csv)              -> any `Write`
 //! ```
 
+mod ascii;
 pub mod capture;
 pub mod config;
 pub mod dissect;

@@ -207,7 +207,7 @@ impl Rfc3339 {
             out[20 + digits] = b'Z';
             21 + digits
         };
-        std::str::from_utf8(&out[..len]).unwrap_or("")
+        crate::ascii::ascii_str(&out[..len]).unwrap_or("")
     }
 }
 

@@ -63,7 +63,7 @@ impl CountryCode {
     }
 
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.0).unwrap_or("??")
+        crate::ascii::ascii_str(&self.0).unwrap_or("??")
     }
 }
 

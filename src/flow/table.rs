@@ -11,7 +11,7 @@ use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
 use crate::capture::Timestamp;
 use crate::dissect::tcp_flags::{ACK, SYN};
 use crate::identify::inspector::{Identifier, Loan, Slot};
-use crate::identify::{App, Payload};
+use crate::identify::{App, PACKETS_PER_SIDE, Payload};
 
 const NANOS_PER_SEC: u64 = 1_000_000_000;
 
@@ -478,11 +478,13 @@ impl Drop for FinishedFlows<'_> {
 }
 
 /// Whether a side of a flow that handed `inspected` payload packets to identification hands
-/// on the next: a few suffice to tell a protocol (identification stops on its own once it
-/// knows); DNS flows carry names in every message.
+/// on the next: the few identification reads of each side (it may stop sooner, once it
+/// knows, but the table learns that late from a worker); DNS flows carry names in every
+/// message.
 fn inspection_wanted(inspected: u8, key: &FlowKey) -> bool {
     let dns_port = |port: u16| matches!(port, 53 | 5353 | 5355);
-    inspected < 8 || (inspected < 128 && (dns_port(key.a.port) || dns_port(key.b.port)))
+    inspected < PACKETS_PER_SIDE
+        || (inspected < 128 && (dns_port(key.a.port) || dns_port(key.b.port)))
 }
 
 fn after(ts: Timestamp, nanos: u64) -> Timestamp {

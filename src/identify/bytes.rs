@@ -1,6 +1,8 @@
 //! A bounds-checked reader over untrusted bytes: every read is an `Option`, so a parser written
 //! with `?` cannot index past the end of a packet.
 
+use crate::ascii::ascii_str;
+
 #[derive(Clone, Copy, Debug)]
 pub struct Reader<'a> {
     data: &'a [u8],
@@ -85,7 +87,7 @@ pub fn printable(bytes: &[u8]) -> Option<&str> {
         .iter()
         .fold(true, |ok, b| ok & (0x20..0x7f).contains(b))
     {
-        std::str::from_utf8(bytes).ok()
+        ascii_str(bytes)
     } else {
         None
     }
@@ -99,11 +101,7 @@ pub fn host_name(bytes: &[u8]) -> Option<&str> {
     let ok = bytes.iter().fold(true, |ok, b| {
         ok & (b.is_ascii_alphanumeric() | matches!(b, b'-' | b'_' | b'.' | b'*'))
     });
-    if ok {
-        std::str::from_utf8(bytes).ok()
-    } else {
-        None
-    }
+    if ok { ascii_str(bytes) } else { None }
 }
 
 /// The pieces joined, allocated once at their exact size (`format!` costs several times as

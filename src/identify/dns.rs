@@ -25,26 +25,48 @@ pub enum Answer {
     Alias(Arc<str>),
 }
 
-/// A name as read from a message, held on the stack: most names a flow's messages carry are
-/// one already known (a response repeats its query's), so text is shared only when new.
+/// A name as read from a message, held inline when short (nearly all are; a message and its
+/// name are moved around by value, and a 256-byte name made each move a copy call): most
+/// names a flow's messages carry are one already known (a response repeats its query's), so
+/// text is shared only when new.
 #[derive(Clone)]
-pub struct Name {
-    bytes: [u8; MAX_NAME],
-    len: u8,
+pub struct Name(NameBytes);
+
+#[derive(Clone)]
+enum NameBytes {
+    Inline([u8; INLINE_NAME], u8),
+    Long(Box<[u8]>),
 }
 
+/// Names up to this long are held inline.
+const INLINE_NAME: usize = 62;
+
 impl Name {
+    fn new(bytes: &[u8]) -> Name {
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= INLINE_NAME => {
+                let mut inline = [0; INLINE_NAME];
+                inline[..bytes.len()].copy_from_slice(bytes);
+                Name(NameBytes::Inline(inline, len))
+            }
+            _ => Name(NameBytes::Long(bytes.into())),
+        }
+    }
+
     /// Lower case, dot-separated, printable ASCII (checked label by label while read).
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+        crate::ascii::ascii_str(self.as_bytes()).unwrap_or_default()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.as_bytes().is_empty()
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..usize::from(self.len)]
+        match &self.0 {
+            NameBytes::Inline(bytes, len) => &bytes[..usize::from(*len)],
+            NameBytes::Long(bytes) => bytes,
+        }
     }
 
     /// The name as shared text.
@@ -140,10 +162,7 @@ fn walk_name(
 
 /// The name at `r`, lower case.
 fn name(message: &[u8], r: &mut Reader<'_>) -> Option<Name> {
-    let mut out = Name {
-        bytes: [0; MAX_NAME],
-        len: 0,
-    };
+    let mut text = [0; MAX_NAME];
     let mut len = 0;
     walk_name(message, r, |label| {
         let dot = usize::from(len > 0);
@@ -151,14 +170,13 @@ fn name(message: &[u8], r: &mut Reader<'_>) -> Option<Name> {
         if end > MAX_NAME {
             return None;
         }
-        out.bytes[len] = b'.';
-        out.bytes[len + dot..end].copy_from_slice(label);
+        text[len] = b'.';
+        text[len + dot..end].copy_from_slice(label);
         len = end;
         Some(())
     })?;
-    out.bytes[..len].make_ascii_lowercase();
-    out.len = u8::try_from(len).ok()?;
-    Some(out)
+    text[..len].make_ascii_lowercase();
+    Some(Name::new(&text[..len]))
 }
 
 /// Step over a name without building its text (record owners are not kept): its labels, up

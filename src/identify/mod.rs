@@ -18,11 +18,13 @@ pub mod tls;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+pub use md5::Digest as Fingerprint;
 use signatures::Found;
 use tls::Parsed;
 
-/// Payload packets inspected per direction.
-const PACKETS_PER_SIDE: u8 = 4;
+/// Payload packets inspected per direction (DNS flows excepted). The flow table hands no more
+/// to identification, so a side ends after them even while the other side goes on.
+pub(crate) const PACKETS_PER_SIDE: u8 = 4;
 /// Bytes of a direction's stream kept while a message is incomplete.
 const STREAM_BYTES: usize = 16 * 1024;
 /// DNS messages read per flow.
@@ -80,9 +82,9 @@ pub struct AppInfo {
     /// flows describe their first question ("A NOERROR") once inspection ends.
     detail: Option<Box<str>>,
     /// The client's TLS fingerprint (JA3, also from a QUIC Initial's ClientHello).
-    pub ja3: Option<Box<str>>,
+    pub ja3: Option<Fingerprint>,
     /// The server's TLS fingerprint (JA3S).
-    pub ja3s: Option<Box<str>>,
+    pub ja3s: Option<Fingerprint>,
     /// The questions of a DNS flow, kept for the DNS view only ([`Payload::dns_details`]).
     pub dns: Vec<DnsExchange>,
 }
@@ -184,11 +186,12 @@ impl App {
             return;
         }
         let side = usize::from(!payload.from_client);
+        let dns = self.is_dns();
         let Some(sides) = self.sides() else {
             return;
         };
         let direction = &mut sides[side];
-        if direction.done {
+        if direction.done || (direction.packets >= PACKETS_PER_SIDE && !dns) {
             return;
         }
         direction.packets = direction.packets.saturating_add(1);
@@ -231,14 +234,18 @@ impl App {
             Step::Finished => self.close(),
         }
         let exhausted = |d: &Direction| d.done || d.packets >= PACKETS_PER_SIDE;
-        let dns = matches!(self.info.service, Some("dns" | "mdns" | "llmnr"));
-        if !dns
+        if !self.is_dns()
             && self
                 .sides()
                 .is_some_and(|sides| sides.iter().all(exhausted))
         {
             self.close();
         }
+    }
+
+    /// Whether the payload showed DNS: such flows are read on past [`PACKETS_PER_SIDE`].
+    fn is_dns(&self) -> bool {
+        matches!(self.info.service, Some("dns" | "mdns" | "llmnr"))
     }
 
     /// Whether inspection found nothing: the flow need not keep it.
@@ -422,7 +429,7 @@ impl App {
         match tls::client_hello(data) {
             Parsed::Done(hello) => {
                 self.info.service = Some("tls");
-                self.info.ja3 = Some(hello.ja3.into_boxed_str());
+                self.info.ja3 = Some(hello.ja3);
                 if let Some(name) = hello.server_name {
                     self.info.server_name = Some(name.into());
                     self.info.name_source = Some(NameSource::Tls);
@@ -448,7 +455,7 @@ impl App {
 
     /// The ServerHello's version replaces the highest one offered.
     fn set_server_hello(&mut self, hello: tls::ServerHello) {
-        self.info.ja3s = Some(hello.ja3s.into_boxed_str());
+        self.info.ja3s = Some(hello.ja3s);
         let chosen = tls::version_name(hello.version);
         let alpn = self
             .info
@@ -473,7 +480,7 @@ impl App {
         let mut detail = version.map(quic::version_name);
         let step = match parsed {
             Parsed::Done(hello) => {
-                self.info.ja3 = Some(hello.ja3.into_boxed_str());
+                self.info.ja3 = Some(hello.ja3);
                 if let Some(name) = hello.server_name {
                     self.info.server_name = Some(name.into());
                     self.info.name_source = Some(NameSource::Quic);

@@ -67,7 +67,7 @@ fn request_line(line: &[u8]) -> Option<(&str, &[u8], &str)> {
     }
     let target = &line[first_space + 1..last_space];
     Some((
-        std::str::from_utf8(method).ok()?,
+        crate::ascii::ascii_str(method)?,
         target,
         printable(version)?,
     ))
@@ -87,6 +87,10 @@ fn host_and_agent(head: &[u8]) -> (Option<&str>, Option<&str>) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() || (host.is_some() && agent.is_some()) {
             break;
+        }
+        // Only "Host" and "User-Agent" are read: other headers are passed at their first byte.
+        if !matches!(line[0] | 0x20, b'h' | b'u') {
+            continue;
         }
         let Some(colon) = line.iter().take(32).position(|&b| b == b':') else {
             continue;

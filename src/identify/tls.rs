@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::bytes::{Reader, printable};
-use super::md5;
+use super::md5::{self, Digest as Fingerprint};
 
 /// What a ClientHello tells.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct ClientHello {
     pub version: u16,
     /// JA3: the MD5 of "version,ciphers,extensions,groups,point formats" (decimal values joined
     /// by '-', GREASE values left out), which tells client software apart.
-    pub ja3: String,
+    pub ja3: Fingerprint,
 }
 
 /// What a ServerHello tells.
@@ -25,7 +25,7 @@ pub struct ServerHello {
     /// The version chosen (supported_versions, else the legacy field).
     pub version: u16,
     /// JA3S: the MD5 of "version,cipher,extensions" (the legacy version field).
-    pub ja3s: String,
+    pub ja3s: Fingerprint,
 }
 
 /// Decimal values joined by '-', as JA3 writes its lists.
@@ -274,7 +274,7 @@ pub fn parse_client_hello(message: &[u8]) -> Option<ClientHello> {
     push_list(&mut ja3, groups);
     ja3.push(',');
     push_list(&mut ja3, point_formats);
-    hello.ja3 = md5::hex_digest(ja3.as_bytes());
+    hello.ja3 = md5::digest(ja3.as_bytes());
     Some(hello)
 }
 
@@ -313,7 +313,7 @@ fn parse_server_hello(message: &[u8]) -> Option<ServerHello> {
     push_list(&mut ja3s, kinds);
     Some(ServerHello {
         version,
-        ja3s: md5::hex_digest(ja3s.as_bytes()),
+        ja3s: md5::digest(ja3s.as_bytes()),
     })
 }
 
@@ -387,7 +387,7 @@ pub(crate) mod tests {
     #[test]
     fn fingerprints_the_hello_as_ja3_defines() {
         let hello = parse_client_hello(&client_hello_message("a.example", &["h2"], 4)).unwrap();
-        assert_eq!(hello.ja3, md5::hex_digest(b"771,4865-4866,0-16-43-21,,"));
+        assert_eq!(hello.ja3, md5::digest(b"771,4865-4866,0-16-43-21,,"));
         // A malformed supported_groups list (one byte where a 2-byte length is due) empties
         // its part of the fingerprint and keeps the rest of the hello.
         let mut message = client_hello_message("a.example", &["h2"], 1);
@@ -396,7 +396,7 @@ pub(crate) mod tests {
         message[at + 1] = 10;
         let hello = parse_client_hello(&message).unwrap();
         assert_eq!(hello.server_name.as_deref(), Some("a.example"));
-        assert_eq!(hello.ja3, md5::hex_digest(b"771,4865-4866,0-16-43-10,,"));
+        assert_eq!(hello.ja3, md5::digest(b"771,4865-4866,0-16-43-10,,"));
     }
 
     #[test]

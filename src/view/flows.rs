@@ -13,6 +13,7 @@ use crate::config::{FlowListConfig, SortKey};
 use crate::dissect::tcp_flags;
 use crate::enrich::{CountryCode, Enricher, Tags};
 use crate::flow::{Flow, FlowIdent};
+use crate::identify::Fingerprint;
 use crate::pipeline::CaptureStats;
 
 /// `ca-cli flows` as a document.
@@ -154,7 +155,7 @@ impl Flags {
                 len += 1;
             }
         }
-        std::str::from_utf8(&buf[..len]).unwrap_or("")
+        crate::ascii::ascii_str(&buf[..len]).unwrap_or("")
     }
 }
 
@@ -202,9 +203,9 @@ pub struct FlowRecord<'a> {
     /// What the payload says beyond the protocol: version, software, request.
     pub app_detail: Option<&'a str>,
     /// JA3 fingerprint of the client's TLS (or QUIC) ClientHello.
-    pub ja3: Option<&'a str>,
+    pub ja3: Option<Fingerprint>,
     /// JA3S fingerprint of the server's TLS ServerHello.
-    pub ja3s: Option<&'a str>,
+    pub ja3s: Option<Fingerprint>,
     pub src_country: Option<CountryCode>,
     pub dst_country: Option<CountryCode>,
     /// Special-range label (`private`, `azure-wireserver`, ...).
@@ -316,8 +317,8 @@ impl<'a> FlowRecord<'a> {
             server_name: app.and_then(|a| a.server_name.as_deref()),
             server_name_source: app.and_then(|a| a.name_source).map(|s| s.as_str()),
             app_detail: app.and_then(|a| a.detail()),
-            ja3: app.and_then(|a| a.ja3.as_deref()),
-            ja3s: app.and_then(|a| a.ja3s.as_deref()),
+            ja3: app.and_then(|a| a.ja3),
+            ja3s: app.and_then(|a| a.ja3s),
             src_country: src_info.country,
             dst_country: dst_info.country,
             src_label: src_info.label,
@@ -392,9 +393,9 @@ impl<'a> FlowRecord<'a> {
         w.key(b",\"app_detail\":");
         w.string_or_null(self.app_detail);
         w.key(b",\"ja3\":");
-        w.string_or_null(self.ja3);
+        w.fingerprint_or_null(self.ja3);
         w.key(b",\"ja3s\":");
-        w.string_or_null(self.ja3s);
+        w.fingerprint_or_null(self.ja3s);
         w.key(b",\"src_country\":");
         w.string_or_null(self.src_country.as_ref().map(|c| c.as_str()));
         w.key(b",\"dst_country\":");
@@ -434,6 +435,28 @@ fn needs_escape(word: u64) -> bool {
         | has_zero(word ^ (ONES * u64::from(b'"')))
         | has_zero(word ^ (ONES * u64::from(b'\\')))
         != 0
+}
+
+/// Eight bytes of `bytes` as a word: those at `at`, else the last eight, else all of them
+/// padded with spaces (which need no escaping).
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    let eight = |b: &[u8]| <[u8; 8]>::try_from(b).ok().map(u64::from_le_bytes);
+    if let Some(word) = bytes.get(at..at + 8).and_then(eight) {
+        return word;
+    }
+    if let Some(word) = bytes
+        .len()
+        .checked_sub(8)
+        .and_then(|last| bytes.get(last..))
+        .and_then(eight)
+    {
+        return word;
+    }
+    let mut padded = [b' '; 8];
+    for (to, from) in padded.iter_mut().zip(&bytes[at.min(bytes.len())..]) {
+        *to = *from;
+    }
+    u64::from_le_bytes(padded)
 }
 
 /// Compact JSON pieces, escaped the way serde_json escapes.
@@ -478,12 +501,9 @@ impl JsonLine<'_> {
         let mut i = 0;
         while i < bytes.len() {
             // Eight bytes at a time while none needs escaping: names, addresses and user
-            // agents almost never do.
-            if let Some(chunk) = bytes
-                .get(i..i + 8)
-                .and_then(|c| <[u8; 8]>::try_from(c).ok())
-                && !needs_escape(u64::from_le_bytes(chunk))
-            {
+            // agents almost never do. The last few are read with the bytes before them (read
+            // again: they need no escaping, or were handled one by one), or padded.
+            if !needs_escape(word_at(bytes, i)) {
                 i += 8;
                 continue;
             }
@@ -518,6 +538,18 @@ impl JsonLine<'_> {
         }
         self.out.extend_from_slice(&bytes[start..]);
         self.out.push(b'"');
+    }
+
+    /// Hex digits need no escaping.
+    fn fingerprint_or_null(&mut self, fingerprint: Option<Fingerprint>) {
+        match fingerprint {
+            Some(f) => {
+                self.out.push(b'"');
+                self.raw(f.hex().as_str().as_bytes());
+                self.out.push(b'"');
+            }
+            None => self.raw(b"null"),
+        }
     }
 
     fn string_or_null(&mut self, s: Option<&str>) {
