@@ -215,10 +215,11 @@ pub struct AnalysisArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Threads: 2 decodes files (reads ahead from pipes and downloads) and identifies
-    /// payloads on other threads while the first counts flows; 1 does all on one (less CPU,
-    /// slower). Results are identical [default: 2 where the machine has two cores]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=2))]
+    /// Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes
+    /// and downloads) on a second thread while the first counts flows and identifies payloads;
+    /// 3 identifies payloads on a third. Results are identical [default: the machine's cores,
+    /// up to 3]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=3))]
     pub threads: Option<u16>,
 
     /// Most flows held in memory at once; past it the flows idle the longest end early, with a

@@ -332,13 +332,18 @@ fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Pre
     let (filter, description) = build_filter(&args.filter)?;
     let geo = GeoIp::open(&geo_config(&args.geo))?;
     let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
-    // A second thread reads ahead, and identifies payloads. Measured on a page-cached 205 MB
-    // capture (2-core VM): reading ahead alone is 11-16% faster in wall time for about 40%
-    // more CPU.
+    // A second thread reads ahead (decodes mapped files), a third identifies payloads.
+    // Measured on a page-cached 205 MB capture (2-core VM): reading ahead alone is 11-16%
+    // faster in wall time for about 40% more CPU. Identification on a thread of its own pays
+    // only with a core of its own: on two cores the decoding thread sets the pace and the
+    // flow table's thread waits on it (15-20 ms of the 70), time in which it identifies
+    // payloads itself, where a third thread took its time from the decoder (`flows` 7% off
+    // `--no-identify` with two threads, 18% with three; benches/alternate.py, 30 rounds).
     let threads = args.analysis.threads.map_or_else(
-        || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
-        |t| t > 1,
+        || std::thread::available_parallelism().map_or(1, |n| n.get().min(3)),
+        usize::from,
     );
+    let (read_ahead, identify_on_worker) = (threads >= 2, threads >= 3);
     let options = SourceOptions {
         http: HttpOptions {
             connections: usize::from(args.download.connections),
@@ -349,7 +354,7 @@ fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Pre
             backoff: Duration::from_millis(args.download.backoff_ms),
         },
         progress: !quiet && io::stderr().is_terminal(),
-        read_ahead: threads,
+        read_ahead,
     };
     let inputs = source::open_all(&specs, &options)?;
     let config = AnalysisConfig {
@@ -360,8 +365,8 @@ fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Pre
         max_flows: (args.analysis.max_flows > 0).then_some(args.analysis.max_flows),
         interrupt: interrupt.clone(),
         no_identify: args.analysis.no_identify,
-        identify_on_worker: threads,
-        decode_on_worker: threads,
+        identify_on_worker,
+        decode_on_worker: read_ahead,
         dns_details: false,
         on_many_flows: Some(release_memory_at_once),
     };

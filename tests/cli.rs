@@ -713,10 +713,10 @@ fn file_name_starts(path: &Path, prefix: &str) -> bool {
 }
 
 #[test]
-fn one_thread_and_two_give_byte_identical_output() {
+fn one_thread_two_and_three_give_byte_identical_output() {
     for file in common::all_captures() {
-        // Flows (identified on the table's thread, or on a worker), and the DNS view, which
-        // keeps every answer.
+        // Flows (identified on the table's thread, or on a worker with three), and the DNS
+        // view, which keeps every answer.
         for view in ["flows", "dns"] {
             let run = |threads: &str| {
                 ca_cli()
@@ -726,11 +726,14 @@ fn one_thread_and_two_give_byte_identical_output() {
                     .output()
                     .unwrap()
             };
-            let (one, two) = (run("1"), run("2"));
-            let name = format!("{view} {}", common::file_name(&file));
-            assert_eq!(one.status.code(), two.status.code(), "{name}");
-            assert!(one.stdout == two.stdout, "{name}");
-            assert_eq!(one.stderr, two.stderr, "{name}");
+            let one = run("1");
+            for threads in ["2", "3"] {
+                let other = run(threads);
+                let name = format!("{view} {} --threads {threads}", common::file_name(&file));
+                assert_eq!(one.status.code(), other.status.code(), "{name}");
+                assert!(one.stdout == other.stdout, "{name}");
+                assert_eq!(one.stderr, other.stderr, "{name}");
+            }
         }
     }
 }

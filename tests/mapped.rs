@@ -243,6 +243,12 @@ fn a_large_file_reads_alike_mapped_on_one_thread_or_two_and_streamed() {
         let one = run("1", None);
         assert!(one.contains("\"packets\""), "{view}: {one:.200}");
         assert_eq!(one, run("2", None), "{view}: one thread and two");
+        assert_eq!(one, run("3", None), "{view}: one thread and three");
+        assert_eq!(
+            one,
+            run("3", Some(false)),
+            "{view}: streamed, three threads"
+        );
         assert_eq!(one, run("2", Some(false)), "{view}: mapped and streamed");
         assert_eq!(one, run("1", Some(false)), "{view}: streamed, one thread");
         assert_eq!(
@@ -263,7 +269,7 @@ fn a_file_truncated_while_mapped_is_a_one_line_error() {
     std::fs::write(&path, big_capture(1 << 20)).unwrap();
     // Named on the command line with one thread and two, and as standard input redirected
     // from the file (which is mapped as well).
-    for (threads, stdin) in [("1", false), ("2", false), ("2", true)] {
+    for (threads, stdin) in [("1", false), ("2", false), ("3", false), ("2", true)] {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("ca-cli"));
         command
             .arg("flows")

@@ -334,7 +334,7 @@ fn wait_promptly(mut child: Child, limit: Duration) -> (Option<i32>, String, Str
 
 #[test]
 fn ctrl_c_reports_what_was_read_and_exits_130() {
-    for threads in ["1", "2"] {
+    for threads in ["1", "2", "3"] {
         let mut child =
             spawn_on_stdin(&["flows", "-", "--json", "--no-geoip", "--threads", threads]);
         let stdin = child.stdin.take().unwrap();
@@ -365,7 +365,7 @@ fn ctrl_c_reports_what_was_read_and_exits_130() {
 fn ctrl_c_on_an_idle_pipe_leaves_at_once_without_a_half_written_file() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.json");
-    for threads in ["1", "2"] {
+    for threads in ["1", "2", "3"] {
         // Streamed NDJSON: the file is being written while the capture is read.
         let mut child = spawn_on_stdin(&[
             "flows",
