@@ -19,6 +19,7 @@ pub mod dissect;
 pub mod enrich;
 pub mod filter;
 pub mod flow;
+mod hint;
 pub mod identify;
 pub mod output;
 pub mod pipeline;

@@ -173,19 +173,10 @@ impl<C: FnMut(usize) -> bool> PcapReaderIterator for SliceReader<'_, C> {
     }
 }
 
-/// Ask for the cache line holding `data[at]`, if there is one (a hint; it never faults).
+/// Ask for the cache line holding `data[at]`, if there is one.
 #[inline(always)]
 fn prefetch(data: &[u8], at: usize) {
-    #[cfg(target_arch = "x86_64")]
     if let Some(byte) = data.get(at) {
-        // SAFETY: prefetching has no effect on the program's state, only on the cache; SSE is
-        // part of every x86_64 target.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                (byte as *const u8).cast(),
-            )
-        };
+        crate::hint::prefetch(byte);
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (data, at);
 }

@@ -155,10 +155,30 @@ impl Inspector {
     /// [`Inspector::finish`] for each of the flows `(slot, server address)`, in order.
     /// `flows` is left empty, to be filled again.
     fn finish_all(&mut self, flows: &mut Vec<(Slot, IpAddr)>) -> Vec<Option<Box<App>>> {
-        flows
-            .drain(..)
-            .map(|(slot, server)| self.finish(slot, server))
-            .collect()
+        // Flows end long after their last payload: their identification, its state and the
+        // name of a DNS flow's first question are cold. Each is asked for ahead, once what
+        // points to it has arrived (a few flows later).
+        const AHEAD: usize = 4;
+        let mut found = Vec::with_capacity(flows.len());
+        for at in 0..flows.len() {
+            let app = |ahead: usize| flows.get(at + ahead).and_then(|f| self.apps.get(f.0));
+            if let Some(app) = app(3 * AHEAD) {
+                crate::hint::prefetch(app);
+            }
+            if let Some(state) = app(2 * AHEAD).and_then(|a| a.state.as_deref()) {
+                crate::hint::prefetch(state);
+            }
+            if let Some(first) = app(AHEAD)
+                .and_then(|a| a.state.as_deref())
+                .and_then(|s| s.first_question.as_ref())
+            {
+                crate::hint::prefetch(Arc::as_ptr(&first.name));
+            }
+            let (slot, server) = flows[at];
+            found.push(self.finish(slot, server));
+        }
+        flows.clear();
+        found
     }
 }
 
