@@ -57,11 +57,13 @@ report() {
 # The local runs in turn, round after round (benches/alternate.py), so that their ratios hold on
 # a host whose speed swings: names and commands, the first ca-cli one the base of the ratios.
 names=("ceiling (issue 5's 60-line loop)" "ca-cli flows --format ndjson" "ca-cli flows --threads 1"
+  "ca-cli flows --threads 3 (identify apart)"
   "cat | ca-cli flows - (stdin)" "cat | dd (what the pipe delivers)" "ca-cli flows --format json"
   "ca-cli flows --no-geoip" "ca-cli flows --no-identify" "ca-cli dns --format json"
   "ca-cli stats --format json" "ca-cli protocols --format json" "ca-cli geo --format json")
 q=$(printf '%q' "$capture")
 commands=("$ceiling $q" "$bin flows $q --format ndjson" "$bin flows $q --format ndjson --threads 1"
+  "$bin flows $q --format ndjson --threads 3"
   "cat $q | $bin flows - --format ndjson" "cat $q | dd of=/dev/null bs=1M status=none"
   "$bin flows $q --format json" "$bin flows $q --format ndjson --no-geoip"
   # Payload identification's cost (issue 7 budgets 15%): the same run without it.
@@ -75,7 +77,7 @@ fi
 mapfile -t results < <(python3 benches/alternate.py "$runs" "${commands[@]}")
 read -r ceiling_t _ <<<"${results[0]}"
 read -r base _ <<<"${results[1]}"
-read -r no_identify_t _ <<<"${results[7]}"
+read -r no_identify_t _ <<<"${results[8]}"
 for i in "${!names[@]}"; do
   read -r t rss <<<"${results[$i]}"
   if ((i == 0)); then report "${names[$i]}" "$t" "$rss" "$t"; else report "${names[$i]}" "$t" "$rss" "$base"; fi
