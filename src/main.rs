@@ -336,9 +336,10 @@ fn prepare(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Pre
     // Measured on a page-cached 205 MB capture (2-core VM): reading ahead alone is 11-16%
     // faster in wall time for about 40% more CPU. Identification on a thread of its own pays
     // only with a core of its own: on two cores the decoding thread sets the pace and the
-    // flow table's thread waits on it (15-20 ms of the 70), time in which it identifies
-    // payloads itself, where a third thread took its time from the decoder (`flows` 7% off
-    // `--no-identify` with two threads, 18% with three; benches/alternate.py, 30 rounds).
+    // flow table's thread waits on it (13-24 ms of the 70 with `--no-identify`), time in
+    // which it identifies payloads itself, where a third thread took its time from the
+    // decoder (`flows` 7% off `--no-identify` with two threads, 18% with three;
+    // benches/alternate.py, 30 rounds).
     let threads = args.analysis.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get().min(3)),
         usize::from,
