@@ -135,3 +135,32 @@ fn geoip_info_and_lookup() {
     ]);
     insta::assert_snapshot!(stdout);
 }
+
+/// The machine-readable contract of every view, pinned on captures that between them have
+/// VLAN/MPLS, TLS with countries, DNS, HTTP, fragments, VXLAN, QUIC over PPP, damage, pcapng
+/// interfaces and ICMP: taken before the views moved onto one path, so a refactor that changes
+/// one byte of any document shows here.
+#[test]
+fn json_documents_of_every_view() {
+    for capture in [
+        "zeek_mixed-vlan-mpls.pcap",
+        "ndpi_iphone.pcap",
+        "ndpi_dns-google-nsid.pcapng",
+        "zeek_http-get.pcap",
+        "pcpp_ip4_fragments.pcap",
+        "tcpdump_vxlan.pcap",
+        "zeek_quic-go_handshake-ppp.pcap",
+        "ndpi_fuzz-2021-10-13.pcap",
+        "pcpp_pcapng-example.pcapng",
+        "zeek_icmp_5-pings.pcap",
+    ] {
+        for view in ["flows", "protocols", "stats", "geo", "dns"] {
+            let (stdout, _) = run(&[view, capture, "--format", "json"]);
+            insta::assert_snapshot!(format!("json-{view}-{capture}"), stdout);
+        }
+        let (stdout, _) = run(&["flows", capture, "--format", "ndjson"]);
+        insta::assert_snapshot!(format!("ndjson-flows-{capture}"), stdout);
+        let (stdout, _) = run(&["stats", capture, "--format", "csv"]);
+        insta::assert_snapshot!(format!("csv-stats-{capture}"), stdout);
+    }
+}
