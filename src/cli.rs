@@ -42,6 +42,7 @@ Select flows with an expression, combined (and) with the other filter options:
   duration CMP N[ms|s|m|h]
   since|until TIME            RFC 3339, or +DURATION after the capture's start
   not X, X and Y, X or Y, (X) also !, &&, ||; CMP is = != < <= > >=
+  A value holding spaces or ( ) = ! < > & | goes in double quotes: name \"a b\" (\\\" for \")
 Example: --filter 'proto tcp and (dst port 443 or dst port 8443) and not country US'";
 
 /// Turn packet captures (pcap, pcapng, Azure Network Watcher .cap) into traffic insight.
@@ -287,7 +288,7 @@ pub struct GeoArgs {
 pub struct FilterArgs {
     /// IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number
     #[arg(long, value_name = "PROTO", value_delimiter = ',', value_parser = parse_proto)]
-    pub proto: Vec<String>,
+    pub proto: Vec<u8>,
 
     /// Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the
     /// port's name (https, tcp/8443, ...)
@@ -328,15 +329,15 @@ pub struct FilterArgs {
 
     /// Flows active at or after TIME: RFC 3339, or +DURATION after the capture's start
     #[arg(long, value_name = "TIME", value_parser = parse_time_bound)]
-    pub since: Option<String>,
+    pub since: Option<TimeBound>,
 
     /// Flows active at or before TIME: RFC 3339, or +DURATION after the capture's start
     #[arg(long, value_name = "TIME", value_parser = parse_time_bound)]
-    pub until: Option<String>,
+    pub until: Option<TimeBound>,
 
     /// Flows of at least N bytes (both ways; k, M, G allowed)
     #[arg(long, value_name = "N", value_parser = parse_bytes)]
-    pub min_bytes: Option<String>,
+    pub min_bytes: Option<u64>,
 
     /// A filter expression (see below)
     #[arg(long, value_name = "EXPR", long_help = FILTER_HELP)]
@@ -381,12 +382,10 @@ fn parse_duration_nanos(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("'{text}' is not a duration (examples: 300, 90s, 5m, 1h, 250ms)"))
 }
 
-fn parse_proto(text: &str) -> Result<String, String> {
-    ca_cli::filter::proto_number(text)
-        .map(|_| text.to_string())
-        .ok_or_else(|| {
-            format!("unknown protocol '{text}' (tcp, udp, icmp, icmpv6, gre, esp, or a number)")
-        })
+fn parse_proto(text: &str) -> Result<u8, String> {
+    ca_cli::filter::proto_number(text).ok_or_else(|| {
+        format!("unknown protocol '{text}' (tcp, udp, icmp, icmpv6, gre, esp, or a number)")
+    })
 }
 
 fn parse_country(text: &str) -> Result<CountryCode, String> {
@@ -394,13 +393,12 @@ fn parse_country(text: &str) -> Result<CountryCode, String> {
         .ok_or_else(|| format!("'{text}' is not a two-letter country code (ISO 3166)"))
 }
 
-fn parse_time_bound(text: &str) -> Result<String, String> {
-    text.parse::<TimeBound>().map(|_| text.to_string())
+fn parse_time_bound(text: &str) -> Result<TimeBound, String> {
+    text.parse::<TimeBound>()
 }
 
-fn parse_bytes(text: &str) -> Result<String, String> {
+fn parse_bytes(text: &str) -> Result<u64, String> {
     ca_cli::filter::parse_size(text)
-        .map(|_| text.to_string())
         .ok_or_else(|| format!("'{text}' is not a byte count (examples: 1500, 10k, 2M)"))
 }
 

@@ -14,7 +14,7 @@ use clap::{CommandFactory, Parser};
 use ca_cli::capture::Precision;
 use ca_cli::config::{AnalysisConfig, FlowListConfig, SortKey};
 use ca_cli::enrich::{CountrySource, Enricher, GeoConfig, GeoIp};
-use ca_cli::filter::{self, Expr};
+use ca_cli::filter::{self, Cmp, End, Expr, Predicate, Quantity};
 use ca_cli::flow::IdleTimeouts;
 use ca_cli::output::{self, Format, Report, text};
 use ca_cli::pipeline::{AnalysisError, CaptureStats, Interrupt};
@@ -391,52 +391,43 @@ fn geo_config(args: &GeoArgs) -> GeoConfig {
     }
 }
 
-/// The filter options and `--filter` as one expression, and as text for the summary.
+/// The filter options and `--filter` as one expression, and as text for the summary. Option
+/// values go into the tree as values: a server name holding ` or ` or `)` is still one name.
 fn build_filter(args: &FilterArgs) -> Result<(Expr, Option<String>), UsageError> {
-    fn group<T>(values: &[T], condition: impl Fn(&T) -> String) -> Option<String> {
-        let conditions: Vec<String> = values.iter().map(condition).collect();
-        match conditions.len() {
-            0 => None,
-            1 => conditions.into_iter().next(),
-            _ => Some(format!("({})", conditions.join(" or "))),
-        }
+    fn group<T>(values: &[T], predicate: impl Fn(&T) -> Predicate) -> Expr {
+        Expr::any_of(values.iter().map(|v| Expr::Pred(predicate(v))))
     }
-    let parts: Vec<String> = [
-        group(&args.proto, |p| format!("proto {p}")),
-        group(&args.service, |s| format!("service {s}")),
-        group(&args.name, |n| format!("name {n}")),
-        group(&args.host, |h| format!("host {h}")),
-        group(&args.src, |h| format!("src host {h}")),
-        group(&args.dst, |h| format!("dst host {h}")),
-        group(&args.port, |p| format!("port {p}")),
-        group(&args.country, |c| format!("country {c}")),
-        group(&args.src_country, |c| format!("src country {c}")),
-        group(&args.dst_country, |c| format!("dst country {c}")),
-        args.since.as_ref().map(|t| format!("since {t}")),
-        args.until.as_ref().map(|t| format!("until {t}")),
-        args.min_bytes.as_ref().map(|n| format!("bytes >= {n}")),
+    let options = [
+        group(&args.proto, |&p| Predicate::Proto(p)),
+        group(&args.service, |s| Predicate::Service(s.clone())),
+        group(&args.name, |n| Predicate::Name(n.clone())),
+        group(&args.host, |&h| Predicate::Host(End::Either, h)),
+        group(&args.src, |&h| Predicate::Host(End::Src, h)),
+        group(&args.dst, |&h| Predicate::Host(End::Dst, h)),
+        group(&args.port, |&p| Predicate::Port(End::Either, Cmp::Eq, p)),
+        group(&args.country, |&c| Predicate::Country(End::Either, c)),
+        group(&args.src_country, |&c| Predicate::Country(End::Src, c)),
+        group(&args.dst_country, |&c| Predicate::Country(End::Dst, c)),
+        group(args.since.as_slice(), |&t| Predicate::Since(t)),
+        group(args.until.as_slice(), |&t| Predicate::Until(t)),
+        group(args.min_bytes.as_slice(), |&n| {
+            Predicate::Compare(Quantity::Bytes, Cmp::Ge, n)
+        }),
     ]
     .into_iter()
-    .flatten()
-    .collect();
-    let options_text = parts.join(" and ");
-    let mut expr = if options_text.is_empty() {
-        Expr::Any
-    } else {
-        filter::parse(&options_text).map_err(|e| UsageError(format!("filter options: {e}")))?
+    .fold(Expr::Any, Expr::and);
+    let options_text = (options != Expr::Any).then(|| options.to_string());
+    let Some(text) = &args.filter else {
+        return Ok((options, options_text));
     };
-    let mut description = options_text;
-    if let Some(text) = &args.filter {
-        let user = filter::parse(text)
-            .map_err(|e| UsageError(format!("--filter: {e}\n{}", e.pointer())))?;
-        expr = expr.and(user);
-        description = if description.is_empty() {
-            text.clone()
-        } else {
-            format!("{description} and ({text})")
-        };
-    }
-    Ok((expr, (!description.is_empty()).then_some(description)))
+    let user =
+        filter::parse(text).map_err(|e| UsageError(format!("--filter: {e}\n{}", e.pointer())))?;
+    // The user's expression as typed: the summary should show what they wrote.
+    let description = match options_text {
+        Some(options_text) => format!("{options_text} and ({text})"),
+        None => text.clone(),
+    };
+    Ok((options.and(user), Some(description)))
 }
 
 /// Write a capture report, then its summary and warnings, and say how the run ends.

@@ -432,7 +432,10 @@ fn every_fuzz_crasher_is_harmless_now() {
                     }
                 }
                 "filter_parser" => {
-                    let _ = ca_cli::filter::parse(&String::from_utf8_lossy(&data));
+                    if let Ok(expr) = ca_cli::filter::parse(&String::from_utf8_lossy(&data)) {
+                        let shown = expr.to_string();
+                        assert_eq!(ca_cli::filter::parse(&shown).ok(), Some(expr), "{shown}");
+                    }
                 }
                 "payload_identifier" => {
                     for tcp in [true, false] {

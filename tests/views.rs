@@ -416,6 +416,54 @@ fn filters_select_what_an_independent_predicate_selects() {
     }
 }
 
+/// Option values are values: expression syntax inside one (`or`, `)`, quotes, `not`) is matched
+/// literally, never read as more conditions, and the summary's filter text, given back as
+/// `--filter`, selects the same flows.
+#[test]
+fn option_values_holding_expression_syntax_match_literally() {
+    let file = fixture("ndpi_iphone.pcap");
+    let tcp = flows_json(&file, &["--proto", "tcp"]);
+    let tcp_flows = tcp["flows"].as_array().unwrap().len();
+    assert!(tcp_flows > 0);
+    let cases: [(&[&str], usize, &str); 7] = [
+        (&["--name", "x or proto tcp"], 0, r#"name "x or proto tcp""#),
+        (&["--service", "x)"], 0, r#"service "x)""#),
+        (
+            &["--service", "tls\" or proto tcp"],
+            0,
+            r#"service "tls\" or proto tcp""#,
+        ),
+        (&["--name", "not"], 0, "name not"),
+        (
+            &["--name", "(gateway.icloud.com"],
+            0,
+            r#"name "(gateway.icloud.com""#,
+        ),
+        (
+            &["--proto", "tcp", "--service", "not tls"],
+            0,
+            r#"proto tcp and service "not tls""#,
+        ),
+        (
+            &["--proto", "tcp", "--name", "*.icloud.com,nope or any"],
+            usize::MAX,
+            r#"proto tcp and (name *.icloud.com or name "nope or any")"#,
+        ),
+    ];
+    for (args, expected, shown) in cases {
+        let filtered = flows_json(&file, args);
+        let got = filtered["flows"].as_array().unwrap().len();
+        if expected == usize::MAX {
+            assert!(got > 0 && got < tcp_flows, "{args:?}: {got}");
+        } else {
+            assert_eq!(got, expected, "{args:?}");
+        }
+        assert_eq!(filtered["summary"]["filter"], shown, "{args:?}");
+        let again = flows_json(&file, &["--filter", shown]);
+        assert_eq!(again["flows"], filtered["flows"], "{shown}");
+    }
+}
+
 #[test]
 fn relative_times_count_from_the_capture_start() {
     let file = fixture("zeek_icmp_5-pings.pcap"); // echo pairs one second apart

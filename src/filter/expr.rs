@@ -20,7 +20,9 @@
 //! CMP       := "=" | "==" | "!=" | "<" | "<=" | ">" | ">="
 //! ```
 //!
-//! Keywords are case-insensitive. Errors point at the column where the expression went wrong.
+//! Keywords are case-insensitive. A value holding spaces or operator characters is written in
+//! double quotes (`name "my host"`, `service "a\"b"`; `\"` and `\\` escape), and is then
+//! always a value, never a keyword. Errors point at the column where the expression went wrong.
 
 use std::fmt;
 
@@ -58,6 +60,8 @@ impl ParseError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kind {
     Word(String),
+    /// A double-quoted value, unescaped.
+    Quoted(String),
     Op(&'static str),
     Open,
     Close,
@@ -70,7 +74,7 @@ struct Token {
     column: usize,
 }
 
-fn tokenize(text: &str) -> Vec<Token> {
+fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -99,6 +103,36 @@ fn tokenize(text: &str) -> Vec<Token> {
             i += 2;
             continue;
         }
+        if c == '"' {
+            let mut value = String::new();
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => {
+                        return Err(ParseError {
+                            column,
+                            message: "the quote opened here is never closed".into(),
+                            expression: text.to_string(),
+                        });
+                    }
+                    Some('"') => break,
+                    Some('\\') if matches!(chars.get(i + 1), Some('"' | '\\')) => {
+                        value.push(chars[i + 1]);
+                        i += 2;
+                    }
+                    Some(&other) => {
+                        value.push(other);
+                        i += 1;
+                    }
+                }
+            }
+            tokens.push(Token {
+                kind: Kind::Quoted(value),
+                column,
+            });
+            i += 1;
+            continue;
+        }
         let kind = match c {
             '(' => Kind::Open,
             ')' => Kind::Close,
@@ -108,7 +142,9 @@ fn tokenize(text: &str) -> Vec<Token> {
             '!' => Kind::Op("!"),
             _ => {
                 let start = i;
-                while i < chars.len() && !chars[i].is_whitespace() && !"()=!<>&|".contains(chars[i])
+                while i < chars.len()
+                    && !chars[i].is_whitespace()
+                    && !"()=!<>&|\"".contains(chars[i])
                 {
                     i += 1;
                 }
@@ -130,7 +166,7 @@ fn tokenize(text: &str) -> Vec<Token> {
         kind: Kind::End,
         column: chars.len() + 1,
     });
-    tokens
+    Ok(tokens)
 }
 
 struct Parser<'a> {
@@ -146,7 +182,7 @@ const MAX_DEPTH: usize = 64;
 /// Parse a filter expression.
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
     let mut parser = Parser {
-        tokens: tokenize(text),
+        tokens: tokenize(text)?,
         at: 0,
         text,
         depth: 0,
@@ -187,6 +223,7 @@ impl Parser<'_> {
         self.error_at(self.peek().column, message)
     }
 
+    /// Whether the next token is one of these keywords; a quoted word never is.
     fn keyword(&self, words: &[&str]) -> bool {
         matches!(&self.peek().kind, Kind::Word(w) if words.iter().any(|k| w.eq_ignore_ascii_case(k)))
     }
@@ -241,7 +278,7 @@ impl Parser<'_> {
     fn word(&mut self, wanted: &str) -> Result<(String, usize), ParseError> {
         let token = self.next();
         match token.kind {
-            Kind::Word(w) => Ok((w, token.column)),
+            Kind::Word(w) | Kind::Quoted(w) => Ok((w, token.column)),
             Kind::End => Err(self.error_at(
                 token.column,
                 format!("expected {wanted}, found the end of the expression"),
@@ -266,6 +303,11 @@ impl Parser<'_> {
     }
 
     fn condition(&mut self) -> Result<Expr, ParseError> {
+        if let Kind::Quoted(value) = &self.peek().kind {
+            return Err(self.error_here(format!(
+                "\"{value}\" is a quoted value where a condition was expected (such as name \"{value}\")"
+            )));
+        }
         let (word, column) = self.word("a condition such as 'proto tcp' or 'port 443'")?;
         let keyword = word.to_ascii_lowercase();
         let (end, keyword, column) = match keyword.as_str() {
@@ -479,8 +521,28 @@ mod tests {
         assert_eq!(err("since yesterday").0, 7);
         let deep = format!("{}any{}", "(".repeat(100), ")".repeat(100));
         assert!(err(&deep).1.contains("nested"));
+        assert_eq!(err("name \"abc").0, 6);
+        assert!(err("name \"abc").1.contains("never closed"));
+        assert_eq!(err("\"proto\" tcp").0, 1);
         let e = parse("port x").unwrap_err();
         assert_eq!(e.pointer(), "  port x\n       ^");
+    }
+
+    #[test]
+    fn quoted_values_are_values_never_syntax() {
+        assert_eq!(
+            parse("name \"x or proto tcp\"").unwrap(),
+            Expr::Pred(Predicate::Name("x or proto tcp".into()))
+        );
+        assert_eq!(
+            parse("service \"a\\\"b\\\\\" and state \"not\"").unwrap(),
+            Expr::And(
+                Box::new(Expr::Pred(Predicate::Service("a\"b\\".into()))),
+                Box::new(Expr::Pred(Predicate::TcpState("not".into())))
+            )
+        );
+        // A quote ends a bare word, as an operator character does: no value is half quoted.
+        assert!(parse("name a\"b c\"").is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Filters: which flows a view looks at. Command-line options and `--filter` expressions both
 //! become one [`Expr`], evaluated on each enriched flow.
 
+mod display;
 mod expr;
 mod net;
 mod time;
