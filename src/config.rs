@@ -2,7 +2,7 @@
 //! tests, benchmarks).
 
 use crate::flow::IdleTimeouts;
-use crate::pipeline::Interrupt;
+use crate::interrupt::Interrupt;
 
 /// How packets become flows.
 #[derive(Clone, Debug, Default)]
@@ -15,11 +15,8 @@ pub struct AnalysisConfig {
     pub interrupt: Interrupt,
     /// Leave payloads unread: services are the ports' guesses, no server names.
     pub no_identify: bool,
-    /// Identify payloads on a thread of their own (same results as on the table's thread).
-    pub identify_on_worker: bool,
-    /// Decode and dissect mapped files on a thread of their own, ahead of the flow table
-    /// (same results as on the table's thread).
-    pub decode_on_worker: bool,
+    /// What runs on threads of its own beside the flow table's (the same results on any).
+    pub threads: Threads,
     /// Keep every DNS answer, aliases included, in the flows' DNS exchanges (the DNS view
     /// lists them; other views need only questions and addresses).
     pub dns_details: bool,
@@ -29,23 +26,42 @@ pub struct AnalysisConfig {
     pub on_many_flows: Option<fn()>,
 }
 
-/// Order of the flow list.
+/// The threads of an analysis: how many, and so what each does. Results are the same with
+/// any; `benches/README.md` has the measurements behind the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SortKey {
-    /// Start time, earliest first (the capture's own order).
+pub enum Threads {
+    /// Everything on the calling thread.
     #[default]
-    Start,
-    /// Bytes in both directions, largest first.
-    Bytes,
-    /// Packets in both directions, most first.
-    Packets,
-    /// Duration, longest first.
-    Duration,
+    One,
+    /// A second thread reads ahead: it decodes and dissects mapped files, and reads streams
+    /// (files, pipes, downloads) into buffers.
+    ReadAhead,
+    /// A third thread identifies payloads, besides reading ahead.
+    ReadAheadAndIdentify,
 }
 
-/// Which flows a flow list shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FlowListConfig {
-    pub sort: SortKey,
-    pub top: Option<usize>,
+impl Threads {
+    /// The plan for `count` threads (more than three use three).
+    pub fn from_count(count: usize) -> Threads {
+        match count {
+            0 | 1 => Threads::One,
+            2 => Threads::ReadAhead,
+            _ => Threads::ReadAheadAndIdentify,
+        }
+    }
+
+    /// The default: one thread per core, up to three.
+    pub fn per_core() -> Threads {
+        Threads::from_count(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    /// Whether a second thread reads ahead of the flow table.
+    pub fn read_ahead(self) -> bool {
+        self != Threads::One
+    }
+
+    /// Whether payloads are identified on a thread of their own.
+    pub fn identify_on_worker(self) -> bool {
+        self == Threads::ReadAheadAndIdentify
+    }
 }

@@ -3,14 +3,10 @@
 
 mod common;
 
-use ca_cli::capture::Precision;
-use ca_cli::config::FlowListConfig;
 use ca_cli::enrich::{CountrySource, Enricher, GeoConfig, GeoIp};
-use ca_cli::filter::Expr;
 use ca_cli::source::{InputSpec, SourceOptions, open_all};
-use ca_cli::view::Scan;
 use ca_cli::view::flows::FlowsView;
-use ca_cli::{AnalysisConfig, analyze_into};
+use ca_cli::{AnalysisConfig, FlowListConfig, Job, Selection};
 use common::{file_name, fixture};
 
 #[test]
@@ -31,13 +27,14 @@ fn fast_json_lines_equal_serde_json() {
             };
             let geo = GeoIp::open(config).unwrap();
             let view = FlowsView::new(FlowListConfig::default());
-            let mut scan = Scan::new(Enricher::new(geo), Expr::Any, None, view);
-            let Ok(stats) = analyze_into(inputs, &AnalysisConfig::default(), &mut scan) else {
+            let job = Job {
+                inputs,
+                analysis: AnalysisConfig::default(),
+                selection: Selection::all(Enricher::new(geo)),
+            };
+            let Ok(report) = ca_cli::run(job, view) else {
                 continue;
             };
-            let summary = scan.summary(&stats);
-            let precision = stats.precision.unwrap_or(Precision::MICROS);
-            let report = scan.view.finish(summary, &scan.enricher, precision);
             for record in report.flows.iter() {
                 let mut fast = Vec::new();
                 record.write_json(&mut fast);

@@ -130,15 +130,11 @@ fn an_endless_capture_streams_flows_and_stops_when_the_reader_goes() {
 /// held whole; it must be exactly the table comfy-table lays out from the whole text.
 #[test]
 fn the_streamed_flow_table_is_the_comfy_table_layout() {
-    use ca_cli::capture::Precision;
-    use ca_cli::config::{FlowListConfig, SortKey};
     use ca_cli::enrich::{Enricher, GeoConfig, GeoIp};
-    use ca_cli::filter::Expr;
     use ca_cli::output::{Report, text};
     use ca_cli::source::{InputSpec, SourceOptions, open_all};
-    use ca_cli::view::Scan;
     use ca_cli::view::flows::FlowsView;
-    use ca_cli::{AnalysisConfig, analyze_into};
+    use ca_cli::{AnalysisConfig, FlowListConfig, Job, Selection, SortKey};
 
     let mut tables = 0;
     for file in common::all_captures() {
@@ -151,12 +147,14 @@ fn the_streamed_flow_table_is_the_comfy_table_layout() {
             sort: SortKey::Bytes,
             top: None,
         };
-        let mut scan = Scan::new(Enricher::new(geo), Expr::Any, None, FlowsView::new(list));
-        let Ok(stats) = analyze_into(inputs, &AnalysisConfig::default(), &mut scan) else {
+        let job = Job {
+            inputs,
+            analysis: AnalysisConfig::default(),
+            selection: Selection::all(Enricher::new(geo)),
+        };
+        let Ok(report) = ca_cli::run(job, FlowsView::new(list)) else {
             continue;
         };
-        let summary = scan.summary(&stats);
-        let report = scan.view.finish(summary, &scan.enricher, Precision::MICROS);
         let whole = report.text_tables();
         for width in [30, 72, 100, 160] {
             let (mut streamed, mut comfy) = (Vec::new(), Vec::new());

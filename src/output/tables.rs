@@ -29,7 +29,7 @@ fn endpoint(ip: IpAddr, port: Option<u16>, country: Option<CountryCode>) -> Stri
     }
 }
 
-impl<'r> Report for FlowsReport<'r> {
+impl Report for FlowsReport {
     type Row<'a>
         = FlowRecord<'a>
     where

@@ -5,13 +5,18 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use thiserror::Error;
 
 #[cfg(all(unix, target_pointer_width = "64"))]
+mod run;
+pub mod select;
 mod split;
+pub mod summary;
+
+pub use run::{CaptureReport, Finished, Job, View, run};
+pub use select::{Selection, Totals};
+pub use summary::Summary;
 
 use crate::capture::{self, CaptureError, CaptureFormat, Frame, Precision, Timestamp};
 use crate::config::AnalysisConfig;
@@ -20,6 +25,7 @@ use crate::flow::{
     Contribution, Defragmenter, Flow, FlowKey, FlowTable, FragmentVerdict, Orphans, PROTO_TCP,
 };
 use crate::identify::inspector::Identifier;
+use crate::interrupt::Interrupt;
 use crate::source::{InputData, Inputs, OpenedInput, SourceError};
 
 #[derive(Debug, Error)]
@@ -351,39 +357,6 @@ impl<S: FlowSink> FlowBuilder<'_, S> {
     }
 }
 
-/// A request from outside the analysis (a Ctrl-C handler, on another thread) to stop reading
-/// and report what was read. Clones share one state.
-#[derive(Clone, Debug, Default)]
-pub struct Interrupt(Arc<InterruptState>);
-
-#[derive(Debug, Default)]
-struct InterruptState {
-    raised: AtomicBool,
-    noticed: AtomicBool,
-}
-
-impl Interrupt {
-    /// Ask the analysis to stop at its next read.
-    pub fn raise(&self) {
-        self.0.raised.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_raised(&self) -> bool {
-        self.0.raised.load(Ordering::SeqCst)
-    }
-
-    /// Whether the analysis has seen the request and stopped reading: it is writing what it
-    /// has. Until then it may be blocked on a read that never returns (an idle pipe).
-    pub fn is_noticed(&self) -> bool {
-        self.0.noticed.load(Ordering::SeqCst)
-    }
-
-    /// The analysis saw the request and stops reading.
-    fn notice(&self) {
-        self.0.noticed.store(true, Ordering::SeqCst);
-    }
-}
-
 /// Reads nothing more once the analysis has been told to stop: its output was closed (so a
 /// `ca-cli ... | head` ends without reading the rest of a large capture) or it was
 /// interrupted.
@@ -424,7 +397,7 @@ pub fn analyze_into<S: FlowSink>(
         table: FlowTable::new(config.idle_timeouts)
             .with_max_flows(config.max_flows)
             .with_identifier((!config.no_identify).then(|| {
-                if config.identify_on_worker {
+                if config.threads.identify_on_worker() {
                     Identifier::on_worker()
                 } else {
                     Identifier::inline()
@@ -453,7 +426,7 @@ pub fn analyze_into<S: FlowSink>(
                 capture::decode(reader, |frame| builder.on_frame(index, frame))
             }
             #[cfg(all(unix, target_pointer_width = "64"))]
-            InputData::Mapped(file) if config.decode_on_worker => {
+            InputData::Mapped(file) if config.threads.read_ahead() => {
                 let _guard = file.guard_faults();
                 split::decode_mapped(&file, &mut builder, index, &config.interrupt)
             }

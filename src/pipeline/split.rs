@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::thread;
 
-use super::{FlowBuilder, FlowSink, Interrupt};
+use super::{FlowBuilder, FlowSink};
 use crate::capture::{self, CHECKPOINT_INTERVAL, CaptureError, Frame, ReadOutcome};
 use crate::dissect::{self, Dissection};
+use crate::interrupt::Interrupt;
 use crate::source::mapped::MappedFile;
 
 /// Frames per batch (about 600 KB of frames and their dissections): every hand-over can wake a

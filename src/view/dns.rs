@@ -8,11 +8,12 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::{FlowView, SCHEMA_VERSION, Summary};
+use super::{SCHEMA_VERSION, Summary};
 use crate::enrich::{Enricher, Tags};
 use crate::flow::Flow;
 use crate::identify::dns::{Answer, rcode_name, type_name};
 use crate::pipeline::CaptureStats;
+use crate::pipeline::{CaptureReport, Finished, View};
 
 /// Answers and clients listed per name; counts go on beyond.
 const LISTED: usize = 16;
@@ -61,7 +62,17 @@ pub struct DnsView {
     seen_clients: FxHashMap<(String, u16), rustc_hash::FxHashSet<IpAddr>>,
 }
 
-impl FlowView for DnsView {
+impl View for DnsView {
+    type Report = DnsReport;
+
+    fn needs_dns_details(&self) -> bool {
+        true
+    }
+
+    fn finish(self, run: Finished) -> io::Result<DnsReport> {
+        Ok(self.report(run.summary))
+    }
+
     fn add(&mut self, flow: Flow, _: Tags, _: &Enricher, _: &CaptureStats) -> io::Result<()> {
         let Some(app) = flow.app.as_ref() else {
             return Ok(());
@@ -100,8 +111,14 @@ impl FlowView for DnsView {
     }
 }
 
+impl CaptureReport for DnsReport {
+    fn summary(&self) -> &Summary {
+        &self.summary
+    }
+}
+
 impl DnsView {
-    pub fn finish(self, summary: Summary) -> DnsReport {
+    fn report(self, summary: Summary) -> DnsReport {
         let mut names: Vec<DnsName> = self
             .entries
             .into_iter()

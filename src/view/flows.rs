@@ -7,34 +7,39 @@ use std::net::IpAddr;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::{FlowView, SCHEMA_VERSION, Summary, proto_name, seconds};
+use super::{SCHEMA_VERSION, Summary, proto_name, seconds};
 use crate::capture::{Precision, Timestamp};
-use crate::config::{FlowListConfig, SortKey};
 use crate::dissect::tcp_flags;
 use crate::enrich::{CountryCode, Enricher, Tags};
 use crate::flow::{Flow, FlowIdent};
 use crate::identify::Fingerprint;
-use crate::pipeline::CaptureStats;
+use crate::pipeline::{CaptureReport, CaptureStats, Finished, View};
 
 /// `ca-cli flows` as a document.
 #[derive(serde::Serialize)]
-pub struct FlowsReport<'a> {
+pub struct FlowsReport {
     pub schema_version: u32,
     pub summary: Summary,
-    pub flows: FlowList<'a>,
+    pub flows: FlowList,
+}
+
+impl CaptureReport for FlowsReport {
+    fn summary(&self) -> &Summary {
+        &self.summary
+    }
 }
 
 /// The listed flows, in order, each turned into its [`FlowRecord`] only when written: a list
 /// of millions of flows holds the flows once, never their records or text as well.
-pub struct FlowList<'a> {
+pub struct FlowList {
     /// Runs of flows, each sorted; the list is their merge.
     runs: Vec<Vec<Ranked>>,
-    enricher: &'a Enricher,
+    enricher: Enricher,
     precision: Precision,
     extra: ExtraColumns,
 }
 
-impl<'a> FlowList<'a> {
+impl FlowList {
     pub fn len(&self) -> usize {
         self.runs.iter().map(Vec::len).sum()
     }
@@ -45,7 +50,7 @@ impl<'a> FlowList<'a> {
 
     pub fn iter(&self) -> impl Iterator<Item = FlowRecord<'_>> + '_ {
         Merge::new(&self.runs)
-            .map(|r| FlowRecord::new(&r.flow, r.tags, self.enricher, self.precision, self.extra))
+            .map(|r| FlowRecord::new(&r.flow, r.tags, &self.enricher, self.precision, self.extra))
     }
 }
 
@@ -90,7 +95,7 @@ impl<'r, T: Ord> Iterator for Merge<'r, T> {
     }
 }
 
-impl Serialize for FlowList<'_> {
+impl Serialize for FlowList {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter())
     }
@@ -621,6 +626,27 @@ impl Ord for Ranked {
     }
 }
 
+/// Order of the flow list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    /// Start time, earliest first (the capture's own order).
+    #[default]
+    Start,
+    /// Bytes in both directions, largest first.
+    Bytes,
+    /// Packets in both directions, most first.
+    Packets,
+    /// Duration, longest first.
+    Duration,
+}
+
+/// Which flows a flow list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlowListConfig {
+    pub sort: SortKey,
+    pub top: Option<usize>,
+}
+
 /// Builds the flow list of the JSON document and the text table: every selected flow, or with
 /// `--top N` only the first N in the list's order (a bounded heap, so `--top 20 --sort bytes`
 /// on a capture of millions of flows holds 20).
@@ -653,12 +679,7 @@ impl FlowsView {
         }
     }
 
-    pub fn finish<'e>(
-        self,
-        summary: Summary,
-        enricher: &'e Enricher,
-        precision: Precision,
-    ) -> FlowsReport<'e> {
+    fn report(self, summary: Summary, enricher: Enricher, precision: Precision) -> FlowsReport {
         let mut runs = match self.list.top {
             Some(_) => vec![self.best.into_vec()],
             None => self.all,
@@ -673,15 +694,21 @@ impl FlowsView {
             summary,
             flows: FlowList {
                 runs,
+                extra: ExtraColumns::of(&enricher),
                 enricher,
                 precision,
-                extra: ExtraColumns::of(enricher),
             },
         }
     }
 }
 
-impl FlowView for FlowsView {
+impl View for FlowsView {
+    type Report = FlowsReport;
+
+    fn finish(self, run: Finished) -> io::Result<FlowsReport> {
+        Ok(self.report(run.summary, run.enricher, run.precision))
+    }
+
     fn add(&mut self, flow: Flow, tags: Tags, _: &Enricher, _: &CaptureStats) -> io::Result<()> {
         let ranked = Ranked {
             key: (self.rank(&flow), flow.first_seen, flow.sequence),
@@ -712,6 +739,15 @@ impl FlowView for FlowsView {
     }
 }
 
+/// How streamed records are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// A header row, then one row per flow.
+    Csv,
+}
+
 /// Where streamed records go.
 enum StreamOut<'w> {
     Ndjson {
@@ -730,31 +766,31 @@ pub struct FlowStream<'w> {
 }
 
 impl<'w> FlowStream<'w> {
-    pub fn ndjson(out: &'w mut dyn Write) -> FlowStream<'w> {
-        FlowStream {
-            out: StreamOut::Ndjson {
+    pub fn new(format: StreamFormat, out: &'w mut dyn Write) -> FlowStream<'w> {
+        let out = match format {
+            StreamFormat::Ndjson => StreamOut::Ndjson {
                 out,
                 line: Vec::with_capacity(1024),
             },
-        }
-    }
-
-    pub fn csv(out: &'w mut dyn Write) -> FlowStream<'w> {
-        FlowStream {
-            out: StreamOut::Csv(Box::new(csv::Writer::from_writer(out))),
-        }
-    }
-
-    /// Write what is buffered.
-    pub fn finish(self) -> io::Result<()> {
-        match self.out {
-            StreamOut::Ndjson { out, .. } => out.flush(),
-            StreamOut::Csv(mut writer) => writer.flush(),
-        }
+            StreamFormat::Csv => StreamOut::Csv(Box::new(csv::Writer::from_writer(out))),
+        };
+        FlowStream { out }
     }
 }
 
-impl FlowView for FlowStream<'_> {
+impl View for FlowStream<'_> {
+    /// The records are written as they come: what is left is the summary.
+    type Report = Summary;
+
+    /// Write what is buffered.
+    fn finish(self, run: Finished) -> io::Result<Summary> {
+        match self.out {
+            StreamOut::Ndjson { out, .. } => out.flush()?,
+            StreamOut::Csv(mut writer) => writer.flush()?,
+        }
+        Ok(run.summary)
+    }
+
     fn add(
         &mut self,
         flow: Flow,

@@ -7,10 +7,11 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::tally::{Share, Tally, fraction};
-use super::{Enriched, FlowView, SCHEMA_VERSION, Summary};
+use super::{Enriched, SCHEMA_VERSION, Summary};
 use crate::enrich::{AddressInfo, CountryCode, Enricher, Tags};
 use crate::flow::Flow;
 use crate::pipeline::CaptureStats;
+use crate::pipeline::{CaptureReport, Finished, View};
 
 /// Traffic of one country, or of a pseudo-country: a special-range label (`private`, ...) or
 /// `unknown` for public addresses the database does not place.
@@ -94,6 +95,12 @@ pub struct GeoView {
     drilled_bytes: u64,
 }
 
+impl CaptureReport for GeoReport {
+    fn summary(&self) -> &Summary {
+        &self.summary
+    }
+}
+
 impl GeoView {
     pub fn new(drill: Option<CountryCode>) -> GeoView {
         GeoView {
@@ -106,7 +113,7 @@ impl GeoView {
         }
     }
 
-    pub fn finish(self, summary: Summary, enricher: &Enricher) -> GeoReport {
+    fn report(self, summary: Summary, enricher: &Enricher) -> GeoReport {
         let total = summary.selected_bytes;
         let mut per_place: FxHashMap<&str, u64> = FxHashMap::default();
         for &info in self.addresses.values() {
@@ -170,7 +177,13 @@ impl GeoView {
     }
 }
 
-impl FlowView for GeoView {
+impl View for GeoView {
+    type Report = GeoReport;
+
+    fn finish(self, run: Finished) -> io::Result<GeoReport> {
+        Ok(self.report(run.summary, &run.enricher))
+    }
+
     fn add(
         &mut self,
         flow: Flow,

@@ -1,5 +1,6 @@
-//! Views: plain, serialisable models built flow by flow as the analysis finishes flows (see
-//! [`Scan`]). Renderers in `output` turn any view into text, JSON, NDJSON or CSV.
+//! Views: plain, serialisable models built flow by flow as the analysis finishes flows, each a
+//! [`View`](crate::pipeline::View) that [`run`](crate::pipeline::run) feeds. Renderers in
+//! `output` turn any view's report into text, JSON, NDJSON or CSV.
 
 pub mod dns;
 pub mod flows;
@@ -10,260 +11,15 @@ pub mod stats;
 pub mod tally;
 
 use std::borrow::Cow;
-use std::io;
 
-use serde::Serialize;
-
-use crate::capture::Precision;
-use crate::dissect::linktype_name;
-use crate::enrich::{AddressInfo, DatabaseInfo, Enricher, Tags};
-use crate::filter::{Expr, FlowFacts};
+use crate::enrich::{AddressInfo, Enricher, Tags};
 use crate::flow::Flow;
-use crate::pipeline::{CaptureStats, FlowSink};
+
+pub use crate::pipeline::Summary;
+pub use crate::pipeline::summary::seconds;
 
 /// Version of the JSON documents; bumped only when a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 2;
-
-/// The capture summary and damage report every view carries, with what the filters selected
-/// and what GeoIP did.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Summary {
-    pub packets: u64,
-    pub bytes: u64,
-    pub first_seen: Option<String>,
-    pub last_seen: Option<String>,
-    pub duration_s: f64,
-    pub flows: u64,
-    /// Packets counted in flows.
-    pub ip_packets: u64,
-    /// Wire bytes of the packets counted in flows.
-    pub ip_bytes: u64,
-    pub non_ip_packets: u64,
-    pub malformed_packets: u64,
-    /// Malformed packets that could not be placed in a flow.
-    pub undecoded_packets: u64,
-    /// Packets captured shorter than they were on the wire (snaplen).
-    pub truncated_packets: u64,
-    pub cut_short: bool,
-    /// Reading stopped early on request (Ctrl-C): the results cover what was read before.
-    pub interrupted: bool,
-    /// Flows ended early to stay within the flow limit (`--max-flows`).
-    pub evicted_flows: u64,
-    /// Most flows held in memory at once.
-    pub peak_active_flows: u64,
-    pub warnings: Vec<String>,
-    /// The filter applied (options and `--filter` together), or null.
-    pub filter: Option<String>,
-    /// Flows, packets and bytes the filter selected (all of them without a filter): the
-    /// totals every view's rows add up to.
-    pub selected_flows: u64,
-    pub selected_packets: u64,
-    pub selected_bytes: u64,
-    pub geoip: GeoSummary,
-    pub inputs: Vec<InputSummary>,
-    pub link_types: Vec<LinkTypeCount>,
-    pub non_ip: Vec<KindCount>,
-    pub malformed: Vec<DamageCount>,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct GeoSummary {
-    pub databases: Vec<DatabaseInfo>,
-    /// Distinct addresses in the capture's flows.
-    pub addresses: u64,
-    /// Database lookups made: one per distinct public address and database, at most.
-    pub lookups: u64,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct InputSummary {
-    pub name: String,
-    pub format: Option<&'static str>,
-    pub packets: u64,
-    pub cut_short: bool,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct LinkTypeCount {
-    pub linktype: u32,
-    pub name: String,
-    pub packets: u64,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct KindCount {
-    pub kind: String,
-    pub packets: u64,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct DamageCount {
-    pub reason: &'static str,
-    pub packets: u64,
-}
-
-/// Flows seen, and what the filter selected of them: the totals every view's rows add up to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Totals {
-    pub flows: u64,
-    pub selected_flows: u64,
-    pub selected_packets: u64,
-    pub selected_bytes: u64,
-}
-
-/// A view built flow by flow, as flows finish: it sees each selected flow once, with its
-/// enrichment, and keeps only what its report needs.
-pub trait FlowView {
-    /// Take one selected flow. `stats` are the capture's counts so far; an error (the output
-    /// was closed) stops the analysis.
-    fn add(
-        &mut self,
-        flow: Flow,
-        tags: Tags,
-        enricher: &Enricher,
-        stats: &CaptureStats,
-    ) -> io::Result<()>;
-}
-
-/// The flow sink every command runs: enrich each finished flow, apply the filter, count the
-/// totals, and hand the selected flows to a view.
-pub struct Scan<V> {
-    pub enricher: Enricher,
-    filter: Expr,
-    /// The filter as written, for the summary.
-    description: Option<String>,
-    pub totals: Totals,
-    pub view: V,
-}
-
-impl<V: FlowView> Scan<V> {
-    pub fn new(enricher: Enricher, filter: Expr, description: Option<String>, view: V) -> Self {
-        Scan {
-            enricher,
-            filter,
-            description,
-            totals: Totals::default(),
-            view,
-        }
-    }
-
-    /// The summary of a finished analysis.
-    pub fn summary(&self, stats: &CaptureStats) -> Summary {
-        Summary::new(
-            stats,
-            &self.totals,
-            &self.enricher,
-            self.description.clone(),
-        )
-    }
-}
-
-impl<V: FlowView> FlowSink for Scan<V> {
-    fn accept(&mut self, flow: Flow, stats: &CaptureStats) -> io::Result<()> {
-        self.totals.flows += 1;
-        let tags = self.enricher.tag(&flow);
-        let selected = self.filter.matches(&FlowFacts {
-            flow: &flow,
-            src: self.enricher.info(tags.src),
-            dst: self.enricher.info(tags.dst),
-            service: self.enricher.service(tags.service),
-            capture_start: stats.capture_start,
-        });
-        if !selected {
-            return Ok(());
-        }
-        let totals = &mut self.totals;
-        totals.selected_flows += 1;
-        totals.selected_packets += flow.total_packets();
-        totals.selected_bytes += flow.total_bytes();
-        self.view.add(flow, tags, &self.enricher, stats)
-    }
-}
-
-impl Summary {
-    pub fn new(
-        stats: &CaptureStats,
-        totals: &Totals,
-        enricher: &Enricher,
-        filter: Option<String>,
-    ) -> Summary {
-        let precision = stats.precision.unwrap_or(Precision::MICROS);
-        let duration_nanos = match (stats.first_seen, stats.last_seen) {
-            (Some(first), Some(last)) => last.nanos_since(first),
-            _ => 0,
-        };
-        let mut warnings = stats.warnings();
-        if enricher.lookup_errors() > 0 {
-            warnings.push(format!(
-                "{} GeoIP records could not be decoded; those addresses have no country",
-                enricher.lookup_errors()
-            ));
-        }
-        Summary {
-            packets: stats.packets,
-            bytes: stats.bytes,
-            first_seen: stats.first_seen.map(|t| t.rfc3339(precision).to_string()),
-            last_seen: stats.last_seen.map(|t| t.rfc3339(precision).to_string()),
-            duration_s: seconds(duration_nanos),
-            flows: totals.flows,
-            ip_packets: stats.ip_packets,
-            ip_bytes: stats.ip_bytes,
-            non_ip_packets: stats.non_ip_packets(),
-            malformed_packets: stats.malformed_packets(),
-            undecoded_packets: stats.undecoded_packets,
-            truncated_packets: stats.truncated_packets,
-            cut_short: stats.cut_short(),
-            interrupted: stats.interrupted.is_some(),
-            evicted_flows: stats.evicted_flows,
-            peak_active_flows: stats.peak_active_flows,
-            warnings,
-            filter,
-            selected_flows: totals.selected_flows,
-            selected_packets: totals.selected_packets,
-            selected_bytes: totals.selected_bytes,
-            geoip: GeoSummary {
-                databases: enricher.databases(),
-                addresses: enricher.addresses(),
-                lookups: enricher.lookups(),
-            },
-            inputs: stats
-                .inputs
-                .iter()
-                .map(|i| InputSummary {
-                    name: i.name.clone(),
-                    format: i.format.map(|f| f.name()),
-                    packets: i.packets,
-                    cut_short: i.cut_short.is_some(),
-                })
-                .collect(),
-            link_types: stats
-                .link_types
-                .iter()
-                .map(|&(linktype, packets)| LinkTypeCount {
-                    linktype,
-                    name: linktype_name(linktype),
-                    packets,
-                })
-                .collect(),
-            non_ip: stats
-                .non_ip
-                .iter()
-                .map(|(kind, &packets)| KindCount {
-                    kind: kind.to_string(),
-                    packets,
-                })
-                .collect(),
-            malformed: stats
-                .malformed
-                .iter()
-                .map(|(reason, tally)| DamageCount {
-                    reason: reason.describe(),
-                    packets: tally.packets,
-                })
-                .collect(),
-        }
-    }
-}
 
 /// One selected flow with what enrichment knows about it.
 #[derive(Clone, Copy, Debug)]
@@ -289,11 +45,6 @@ impl<'a> Enriched<'a> {
             port_guess: !tags.identified && flow.key.has_ports(),
         }
     }
-}
-
-/// Nanoseconds as seconds; exact to the nanosecond for spans under 104 days.
-pub fn seconds(nanos: u64) -> f64 {
-    nanos as f64 / 1e9
 }
 
 /// The JSON name of an IP protocol: `tcp`, `udp`, `icmp`, `icmpv6`, or its number.

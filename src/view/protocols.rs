@@ -5,10 +5,11 @@ use std::io;
 use serde::Serialize;
 
 use super::tally::{Share, Tally};
-use super::{Enriched, FlowView, SCHEMA_VERSION, Summary, proto_name};
+use super::{Enriched, SCHEMA_VERSION, Summary, proto_name};
 use crate::enrich::{Enricher, Tags};
 use crate::flow::Flow;
 use crate::pipeline::CaptureStats;
+use crate::pipeline::{CaptureReport, Finished, View};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ProtocolsReport {
@@ -41,7 +42,9 @@ pub struct ProtocolsView {
     countries: Tally,
 }
 
-impl FlowView for ProtocolsView {
+impl View for ProtocolsView {
+    type Report = ProtocolsReport;
+
     fn add(
         &mut self,
         flow: Flow,
@@ -58,10 +61,20 @@ impl FlowView for ProtocolsView {
         self.countries.add(flow_place(&e), 1, packets, bytes);
         Ok(())
     }
+
+    fn finish(self, run: Finished) -> io::Result<ProtocolsReport> {
+        Ok(self.report(run.summary))
+    }
+}
+
+impl CaptureReport for ProtocolsReport {
+    fn summary(&self) -> &Summary {
+        &self.summary
+    }
 }
 
 impl ProtocolsView {
-    pub fn finish(self, summary: Summary) -> ProtocolsReport {
+    fn report(self, summary: Summary) -> ProtocolsReport {
         let total = summary.selected_bytes;
         ProtocolsReport {
             schema_version: SCHEMA_VERSION,

@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use super::protocols::flow_place;
 use super::tally::{Share, Tally};
-use super::{Enriched, FlowView, SCHEMA_VERSION, Summary, proto_name};
+use super::{Enriched, SCHEMA_VERSION, Summary, proto_name};
 use crate::enrich::{CountryCode, Enricher, Tags};
 use crate::flow::Flow;
 use crate::pipeline::CaptureStats;
+use crate::pipeline::{CaptureReport, Finished, View};
 
 /// CapAnalysis's flow-duration buckets: at most 1 s, 2 s, 5 s, ... 1 h, then more than 1 h.
 pub const DURATION_BUCKETS: [(&str, u64); 12] = [
@@ -115,8 +116,9 @@ enum Role {
 }
 
 /// Builds the [`StatsReport`] flow by flow.
-#[derive(Default)]
 pub struct StatsView {
+    /// Rows of each top list.
+    top: usize,
     hosts: FxHashMap<IpAddr, Host>,
     protocols: Tally,
     services: Tally,
@@ -127,6 +129,19 @@ pub struct StatsView {
 }
 
 impl StatsView {
+    /// A view whose top lists have `top` rows.
+    pub fn new(top: usize) -> StatsView {
+        StatsView {
+            top,
+            hosts: FxHashMap::default(),
+            protocols: Tally::default(),
+            services: Tally::default(),
+            server_names: Tally::default(),
+            countries: Tally::default(),
+            histogram: Vec::new(),
+        }
+    }
+
     fn host(&mut self, addr: IpAddr, info: u32) -> &mut Host {
         self.hosts.entry(addr).or_insert(Host {
             info,
@@ -182,7 +197,8 @@ impl StatsView {
             .collect()
     }
 
-    pub fn finish(self, summary: Summary, enricher: &Enricher, top: usize) -> StatsReport {
+    fn report(self, summary: Summary, enricher: &Enricher) -> StatsReport {
+        let top = self.top;
         let total = summary.selected_bytes;
         let cut = |mut rows: Vec<Share>| {
             rows.truncate(top);
@@ -227,7 +243,19 @@ impl StatsView {
     }
 }
 
-impl FlowView for StatsView {
+impl CaptureReport for StatsReport {
+    fn summary(&self) -> &Summary {
+        &self.summary
+    }
+}
+
+impl View for StatsView {
+    type Report = StatsReport;
+
+    fn finish(self, run: Finished) -> io::Result<StatsReport> {
+        Ok(self.report(run.summary, &run.enricher))
+    }
+
     fn add(
         &mut self,
         flow: Flow,

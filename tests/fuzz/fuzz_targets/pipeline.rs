@@ -6,16 +6,13 @@ use std::io::Cursor;
 
 use libfuzzer_sys::fuzz_target;
 
-use ca_cli::capture::Precision;
 use ca_cli::enrich::{Enricher, GeoConfig, GeoIp};
-use ca_cli::filter::Expr;
 use ca_cli::output::{self, Format, Report};
-use ca_cli::pipeline::CaptureStats;
+use ca_cli::pipeline::{CaptureReport, Summary, View};
 use ca_cli::source::{Inputs, OpenedInput};
-use ca_cli::view::Scan;
 use ca_cli::view::flows::FlowsView;
 use ca_cli::view::stats::StatsView;
-use ca_cli::{AnalysisConfig, FlowListConfig, analyze_into};
+use ca_cli::{AnalysisConfig, FlowListConfig, Job, Selection};
 
 fn inputs(data: &[u8]) -> Inputs {
     Inputs::from_opened(vec![OpenedInput::from_reader(
@@ -24,8 +21,22 @@ fn inputs(data: &[u8]) -> Inputs {
     )])
 }
 
-fn enricher() -> Enricher {
-    Enricher::new(GeoIp::open(&GeoConfig::default()).expect("the bundled database opens"))
+/// The data through `view`, rendered in every format, its accounting checked.
+fn run<V: View>(data: &[u8], view: V)
+where
+    V::Report: Report,
+{
+    let geo = GeoIp::open(&GeoConfig::default()).expect("the bundled database opens");
+    let job = Job {
+        inputs: inputs(data),
+        analysis: AnalysisConfig::default(),
+        selection: Selection::all(Enricher::new(geo)),
+    };
+    let Ok(report) = ca_cli::run(job, view) else {
+        return;
+    };
+    check_accounting(report.summary());
+    render_all(&report);
 }
 
 fn render_all(report: &impl Report) {
@@ -35,36 +46,19 @@ fn render_all(report: &impl Report) {
     }
 }
 
-fn check_accounting(stats: &CaptureStats) {
+fn check_accounting(summary: &Summary) {
     assert_eq!(
-        stats.packets,
-        stats.ip_packets + stats.non_ip_packets() + stats.undecoded_packets
+        summary.packets,
+        summary.ip_packets + summary.non_ip_packets + summary.undecoded_packets
     );
 }
 
 fuzz_target!(|data: &[u8]| {
-    let config = AnalysisConfig::default();
     // Both views that do the most work: the flow list and the statistics, by length parity so
     // one run costs one analysis.
     if data.len() % 2 == 0 {
-        let view = FlowsView::new(FlowListConfig::default());
-        let mut scan = Scan::new(enricher(), Expr::Any, None, view);
-        let Ok(stats) = analyze_into(inputs(data), &config, &mut scan) else {
-            return;
-        };
-        check_accounting(&stats);
-        let summary = scan.summary(&stats);
-        let precision = stats.precision.unwrap_or(Precision::MICROS);
-        let report = scan.view.finish(summary, &scan.enricher, precision);
-        render_all(&report);
+        run(data, FlowsView::new(FlowListConfig::default()));
     } else {
-        let mut scan = Scan::new(enricher(), Expr::Any, None, StatsView::default());
-        let Ok(stats) = analyze_into(inputs(data), &config, &mut scan) else {
-            return;
-        };
-        check_accounting(&stats);
-        let summary = scan.summary(&stats);
-        let report = scan.view.finish(summary, &scan.enricher, 10);
-        render_all(&report);
+        run(data, StatsView::new(10));
     }
 });
