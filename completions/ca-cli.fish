@@ -38,8 +38,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l connections -d '
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l chunk-size -d 'Bytes per ranged request of a download (at least 1024)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l backoff-ms -d 'First wait before retrying a download, in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
@@ -80,8 +80,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l connections 
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l chunk-size -d 'Bytes per ranged request of a download (at least 1024)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l backoff-ms -d 'First wait before retrying a download, in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
@@ -117,8 +117,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l connections -d '
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l chunk-size -d 'Bytes per ranged request of a download (at least 1024)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l backoff-ms -d 'First wait before retrying a download, in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
@@ -155,8 +155,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l connections -d 'Pa
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l chunk-size -d 'Bytes per ranged request of a download (at least 1024)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l backoff-ms -d 'First wait before retrying a download, in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
@@ -192,8 +192,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l connections -d 'Pa
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l timeout -d 'Seconds to wait for a connection or for the next bytes before retrying' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l retries -d 'Attempts after a dropped connection, timeout or server error before giving up (each resumes from the last byte received)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l ca-cert -d 'PEM file of extra trusted root certificates (a corporate proxy\'s or a test CA)' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l chunk-size -d 'Bytes per ranged request (tests use small chunks to exercise reassembly)' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l backoff-ms -d 'First back-off delay in milliseconds; it doubles on each retry, up to 5 s' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l chunk-size -d 'Bytes per ranged request of a download (at least 1024)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l backoff-ms -d 'First wait before retrying a download, in milliseconds; it doubles on each retry, up to 5 s' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l idle-timeout -d 'Start a new flow after this much silence: seconds, or with a unit (90s, 5m, 1h); 0 never splits [default: TCP 5m, UDP and ICMP 1m]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r

@@ -255,12 +255,13 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
 
-    /// Bytes per ranged request (tests use small chunks to exercise reassembly)
-    #[arg(long, hide = true, default_value_t = 8 << 20, value_parser = clap::value_parser!(u64).range(1024..))]
+    /// Bytes per ranged request of a download (at least 1024)
+    #[arg(long, value_name = "BYTES", default_value_t = 8 << 20, value_parser = clap::value_parser!(u64).range(1024..))]
     pub chunk_size: u64,
 
-    /// First back-off delay in milliseconds; it doubles on each retry, up to 5 s
-    #[arg(long, hide = true, default_value_t = 250)]
+    /// First wait before retrying a download, in milliseconds; it doubles on each retry, up to
+    /// 5 s
+    #[arg(long, value_name = "MS", default_value_t = 250)]
     pub backoff_ms: u64,
 }
 

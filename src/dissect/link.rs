@@ -2,7 +2,7 @@
 
 use super::{Malformed, NonIp};
 
-/// LINKTYPE_ values (https://www.tcpdump.org/linktypes.html) that we decode.
+/// LINKTYPE_ values (<https://www.tcpdump.org/linktypes.html>) that we decode.
 pub mod linktype {
     pub const NULL: u32 = 0;
     pub const ETHERNET: u32 = 1;

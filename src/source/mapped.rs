@@ -15,7 +15,7 @@ use std::fs::File;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
 use indicatif::ProgressBar;
-use memmap2::{Advice, Mmap, UncheckedAdvice};
+use memmap2::{Advice, Mmap, MmapOptions, UncheckedAdvice};
 
 /// A capture file mapped read-only.
 pub struct MappedFile {
@@ -42,15 +42,19 @@ impl MappedFile {
         // `self`). Another program changing the file underneath is outside Rust's model but
         // harmless here: a truncation raises SIGBUS (handled below); bytes rewritten in place
         // are read as whatever they are then, like any other input, by parsers that check
-        // every length.
-        let map = unsafe { Mmap::map(file) }.ok()?;
+        // every length. A test's longer mapping of a short file is the truncation case.
+        let map = unsafe {
+            match mapping_len_for_tests() {
+                Some(len) => MmapOptions::new().len(len).map(file),
+                None => Mmap::map(file),
+            }
+        }
+        .ok()?;
         if map.is_empty() {
             return None;
         }
         // Sequential access: the kernel reads further ahead from disk when the cache is cold.
         let _ = map.advise(Advice::Sequential);
-        #[cfg(debug_assertions)]
-        shrink_for_tests(file);
         Some(MappedFile {
             map,
             name: name.to_string(),
@@ -110,22 +114,14 @@ impl Drop for FaultGuard {
     }
 }
 
-/// Test hook (debug builds only): `CA_CLI_TEST_SHRINK_MAPPED=N` truncates the file to N bytes
-/// right after it is mapped, so a test can exercise the SIGBUS path deterministically.
-#[cfg(debug_assertions)]
-fn shrink_for_tests(file: &File) {
-    use std::os::fd::AsRawFd;
-    let Some(len) = std::env::var("CA_CLI_TEST_SHRINK_MAPPED")
-        .ok()
-        .and_then(|v| v.parse::<libc::off_t>().ok())
-    else {
-        return;
-    };
-    // The file is open read-only; reopen it for writing through /proc.
-    let path = format!("/proc/self/fd/{}", file.as_raw_fd());
-    if let Ok(writable) = std::fs::OpenOptions::new().write(true).open(path) {
-        let _ = writable.set_len(len as u64);
+/// Test hook (debug builds only): `CA_CLI_TEST_MAP_LEN=N` maps N bytes of the file however
+/// long it is, so that a test's short file reads as one that shrank after it was mapped (the
+/// pages past its end raise SIGBUS) without anything ever writing to a file.
+fn mapping_len_for_tests() -> Option<usize> {
+    if !cfg!(debug_assertions) {
+        return None;
     }
+    std::env::var("CA_CLI_TEST_MAP_LEN").ok()?.parse().ok()
 }
 
 mod fault_report {
@@ -147,6 +143,7 @@ mod fault_report {
     struct Previous(libc::sigaction);
     // SAFETY: plain data, written once before our handler is installed, then only read.
     unsafe impl Sync for Previous {}
+    // SAFETY: as above: plain data, never mutated once shared.
     unsafe impl Send for Previous {}
 
     pub(super) fn arm(map: &Mmap, name: &str) -> FaultGuard {
