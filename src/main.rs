@@ -12,10 +12,10 @@ use clap::{CommandFactory, Parser};
 use ca_cli::FlowListConfig;
 use ca_cli::enrich::GeoIp;
 use ca_cli::interrupt::Interrupt;
-use ca_cli::output::{self, Format, Report, text};
+use ca_cli::output::{self, FlowStream, Format, Report, StreamFormat, text};
 use ca_cli::pipeline::{AnalysisError, CaptureReport, Job, Summary, View};
 use ca_cli::view::dns::DnsView;
-use ca_cli::view::flows::{FlowStream, FlowsView, SortKey, StreamFormat};
+use ca_cli::view::flows::{FlowsView, SortKey};
 use ca_cli::view::geo::GeoView;
 use ca_cli::view::lookup::{GeoInfoReport, LookupReport};
 use ca_cli::view::protocols::ProtocolsView;
@@ -146,12 +146,7 @@ where
 /// `flows`: NDJSON and CSV in the capture's order are written as flows end, never held.
 fn flows(args: FlowsArgs, interrupt: &Interrupt) -> Result<Exit> {
     let format = format_of(&args.output);
-    let stream = match format {
-        Format::Ndjson => Some(StreamFormat::Ndjson),
-        Format::Csv => Some(StreamFormat::Csv),
-        Format::Text | Format::Json => None,
-    };
-    if let Some(stream) = stream
+    if let Some(stream) = StreamFormat::of(format)
         && args.sort.is_none()
         && args.top.is_none()
     {

@@ -37,7 +37,7 @@ fn fast_json_lines_equal_serde_json() {
             };
             for record in report.flows.iter() {
                 let mut fast = Vec::new();
-                record.write_json(&mut fast);
+                ca_cli::output::write_flow_json(&record, &mut fast);
                 let serde = serde_json::to_string(&record).unwrap();
                 assert_eq!(
                     String::from_utf8(fast).unwrap(),

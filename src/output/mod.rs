@@ -1,8 +1,13 @@
 //! Renderers: any view to text (for people), JSON, NDJSON or CSV (for tools), written to any
 //! `Write`.
 
+mod flow_stream;
+mod json_line;
 mod tables;
 pub mod text;
+
+pub use flow_stream::{FlowStream, StreamFormat};
+pub use json_line::write_flow_json;
 
 use std::io::{self, Write};
 

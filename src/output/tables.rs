@@ -43,7 +43,7 @@ impl Report for FlowsReport {
         let mut line = Vec::with_capacity(1024);
         for flow in self.flows.iter() {
             line.clear();
-            flow.write_json(&mut line);
+            super::write_flow_json(&flow, &mut line);
             line.push(b'\n');
             out.write_all(&line)?;
         }

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::BinaryHeap;
-use std::io::{self, Write};
+use std::io;
 use std::net::IpAddr;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -225,52 +225,50 @@ pub struct FlowRecord<'a> {
     pub extra: ExtraColumns,
 }
 
-impl Serialize for FlowRecord<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 29 + 2 * usize::from(self.extra.cities) + 4 * usize::from(self.extra.asns);
-        let mut s = serializer.serialize_struct("FlowRecord", fields)?;
-        s.serialize_field("proto", &self.proto)?;
-        s.serialize_field("src_ip", &self.src_ip)?;
-        s.serialize_field("src_port", &self.src_port)?;
-        s.serialize_field("dst_ip", &self.dst_ip)?;
-        s.serialize_field("dst_port", &self.dst_port)?;
-        s.serialize_field("first_seen", &self.first_seen)?;
-        s.serialize_field("last_seen", &self.last_seen)?;
-        s.serialize_field("duration_s", &self.duration_s)?;
-        s.serialize_field("packets_sent", &self.packets_sent)?;
-        s.serialize_field("bytes_sent", &self.bytes_sent)?;
-        s.serialize_field("packets_received", &self.packets_received)?;
-        s.serialize_field("bytes_received", &self.bytes_received)?;
-        s.serialize_field("payload_bytes_sent", &self.payload_bytes_sent)?;
-        s.serialize_field("payload_bytes_received", &self.payload_bytes_received)?;
-        s.serialize_field("tcp_state", &self.tcp_state)?;
-        s.serialize_field("tcp_flags_sent", &self.tcp_flags_sent)?;
-        s.serialize_field("tcp_flags_received", &self.tcp_flags_received)?;
-        s.serialize_field("icmp_id", &self.icmp_id)?;
-        s.serialize_field("service", &self.service)?;
-        s.serialize_field("service_source", &self.service_source)?;
-        s.serialize_field("server_name", &self.server_name)?;
-        s.serialize_field("server_name_source", &self.server_name_source)?;
-        s.serialize_field("app_detail", &self.app_detail)?;
-        s.serialize_field("ja3", &self.ja3)?;
-        s.serialize_field("ja3s", &self.ja3s)?;
-        s.serialize_field("src_country", &self.src_country)?;
-        s.serialize_field("dst_country", &self.dst_country)?;
-        s.serialize_field("src_label", &self.src_label)?;
-        s.serialize_field("dst_label", &self.dst_label)?;
-        if self.extra.cities {
-            s.serialize_field("src_city", &self.src_city)?;
-            s.serialize_field("dst_city", &self.dst_city)?;
+/// The flow record's fields in their JSON and CSV order, declared once: `$writer!` receives
+/// them in three groups (in every record; with a City database; with an ASN database) and
+/// generates a writer from them: serde's `Serialize` below (JSON, CSV) and the fast NDJSON
+/// writer (`output::write_flow_json`). A new field is a member of [`FlowRecord`], its value in
+/// [`FlowRecord::new`], and its name here.
+macro_rules! flow_record_fields {
+    ($writer:ident) => {
+        $writer! {
+            always: proto, src_ip, src_port, dst_ip, dst_port, first_seen, last_seen, duration_s,
+                packets_sent, bytes_sent, packets_received, bytes_received, payload_bytes_sent,
+                payload_bytes_received, tcp_state, tcp_flags_sent, tcp_flags_received, icmp_id,
+                service, service_source, server_name, server_name_source, app_detail, ja3, ja3s,
+                src_country, dst_country, src_label, dst_label;
+            cities: src_city, dst_city;
+            asns: src_asn, dst_asn, src_as_org, dst_as_org;
         }
-        if self.extra.asns {
-            s.serialize_field("src_asn", &self.src_asn)?;
-            s.serialize_field("dst_asn", &self.dst_asn)?;
-            s.serialize_field("src_as_org", &self.src_as_org)?;
-            s.serialize_field("dst_as_org", &self.dst_as_org)?;
-        }
-        s.end()
-    }
+    };
 }
+pub(crate) use flow_record_fields;
+
+macro_rules! serialize_flow_record {
+    (always: $($always:ident),+; cities: $($city:ident),+; asns: $($asn:ident),+;) => {
+        impl Serialize for FlowRecord<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                const ALWAYS: usize = [$(stringify!($always)),+].len();
+                const CITIES: usize = [$(stringify!($city)),+].len();
+                const ASNS: usize = [$(stringify!($asn)),+].len();
+                let fields = ALWAYS
+                    + CITIES * usize::from(self.extra.cities)
+                    + ASNS * usize::from(self.extra.asns);
+                let mut s = serializer.serialize_struct("FlowRecord", fields)?;
+                $(s.serialize_field(stringify!($always), &self.$always)?;)+
+                if self.extra.cities {
+                    $(s.serialize_field(stringify!($city), &self.$city)?;)+
+                }
+                if self.extra.asns {
+                    $(s.serialize_field(stringify!($asn), &self.$asn)?;)+
+                }
+                s.end()
+            }
+        }
+    };
+}
+flow_record_fields!(serialize_flow_record);
 
 impl<'a> FlowRecord<'a> {
     pub fn new(
@@ -344,245 +342,6 @@ impl<'a> FlowRecord<'a> {
 
     pub fn total_packets(&self) -> u64 {
         self.packets_sent + self.packets_received
-    }
-
-    /// The record as one line of compact JSON, byte for byte what `serde_json::to_writer`
-    /// prints, written directly: NDJSON of large captures spends most of its time here.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        let mut w = JsonLine { out };
-        w.raw(b"{\"proto\":");
-        w.string(&self.proto);
-        w.key(b",\"src_ip\":");
-        w.ip(self.src_ip);
-        w.key(b",\"src_port\":");
-        w.number_or_null(self.src_port.map(u64::from));
-        w.key(b",\"dst_ip\":");
-        w.ip(self.dst_ip);
-        w.key(b",\"dst_port\":");
-        w.number_or_null(self.dst_port.map(u64::from));
-        let mut buf = [0u8; 32];
-        w.key(b",\"first_seen\":");
-        w.string_or_null(self.first_seen.text(&mut buf));
-        w.key(b",\"last_seen\":");
-        w.string_or_null(self.last_seen.text(&mut buf));
-        w.key(b",\"duration_s\":");
-        w.float(self.duration_s);
-        for (key, value) in [
-            (&b",\"packets_sent\":"[..], self.packets_sent),
-            (b",\"bytes_sent\":", self.bytes_sent),
-            (b",\"packets_received\":", self.packets_received),
-            (b",\"bytes_received\":", self.bytes_received),
-            (b",\"payload_bytes_sent\":", self.payload_bytes_sent),
-            (b",\"payload_bytes_received\":", self.payload_bytes_received),
-        ] {
-            w.key(key);
-            w.number(value);
-        }
-        w.key(b",\"tcp_state\":");
-        w.string_or_null(self.tcp_state);
-        let mut letters = [0u8; 8];
-        w.key(b",\"tcp_flags_sent\":");
-        w.string_or_null(self.tcp_flags_sent.map(|f| f.letters(&mut letters)));
-        w.key(b",\"tcp_flags_received\":");
-        w.string_or_null(self.tcp_flags_received.map(|f| f.letters(&mut letters)));
-        w.key(b",\"icmp_id\":");
-        w.number_or_null(self.icmp_id.map(u64::from));
-        w.key(b",\"service\":");
-        w.string(self.service);
-        w.key(b",\"service_source\":");
-        w.string(self.service_source);
-        w.key(b",\"server_name\":");
-        w.string_or_null(self.server_name);
-        w.key(b",\"server_name_source\":");
-        w.string_or_null(self.server_name_source);
-        w.key(b",\"app_detail\":");
-        w.string_or_null(self.app_detail);
-        w.key(b",\"ja3\":");
-        w.fingerprint_or_null(self.ja3);
-        w.key(b",\"ja3s\":");
-        w.fingerprint_or_null(self.ja3s);
-        w.key(b",\"src_country\":");
-        w.string_or_null(self.src_country.as_ref().map(|c| c.as_str()));
-        w.key(b",\"dst_country\":");
-        w.string_or_null(self.dst_country.as_ref().map(|c| c.as_str()));
-        w.key(b",\"src_label\":");
-        w.string_or_null(self.src_label);
-        w.key(b",\"dst_label\":");
-        w.string_or_null(self.dst_label);
-        if self.extra.cities {
-            w.key(b",\"src_city\":");
-            w.string_or_null(self.src_city);
-            w.key(b",\"dst_city\":");
-            w.string_or_null(self.dst_city);
-        }
-        if self.extra.asns {
-            w.key(b",\"src_asn\":");
-            w.number_or_null(self.src_asn.map(u64::from));
-            w.key(b",\"dst_asn\":");
-            w.number_or_null(self.dst_asn.map(u64::from));
-            w.key(b",\"src_as_org\":");
-            w.string_or_null(self.src_as_org);
-            w.key(b",\"dst_as_org\":");
-            w.string_or_null(self.dst_as_org);
-        }
-        w.raw(b"}");
-    }
-}
-
-/// Whether any of the eight bytes in `word` is a control character, `"` or `\\` (exact: the
-/// borrow of one byte's subtraction can only flag a byte above one that matches).
-fn needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    below_space
-        | has_zero(word ^ (ONES * u64::from(b'"')))
-        | has_zero(word ^ (ONES * u64::from(b'\\')))
-        != 0
-}
-
-/// Eight bytes of `bytes` as a word: those at `at`, else the last eight, else all of them
-/// padded with spaces (which need no escaping).
-fn word_at(bytes: &[u8], at: usize) -> u64 {
-    let eight = |b: &[u8]| <[u8; 8]>::try_from(b).ok().map(u64::from_le_bytes);
-    if let Some(word) = bytes.get(at..at + 8).and_then(eight) {
-        return word;
-    }
-    if let Some(word) = bytes
-        .len()
-        .checked_sub(8)
-        .and_then(|last| bytes.get(last..))
-        .and_then(eight)
-    {
-        return word;
-    }
-    let mut padded = [b' '; 8];
-    for (to, from) in padded.iter_mut().zip(&bytes[at.min(bytes.len())..]) {
-        *to = *from;
-    }
-    u64::from_le_bytes(padded)
-}
-
-/// Compact JSON pieces, escaped the way serde_json escapes.
-struct JsonLine<'o> {
-    out: &'o mut Vec<u8>,
-}
-
-impl JsonLine<'_> {
-    fn raw(&mut self, bytes: &[u8]) {
-        self.out.extend_from_slice(bytes);
-    }
-
-    /// A key with its comma and colon, as one literal: `,"name":`.
-    fn key(&mut self, key_with_punctuation: &[u8]) {
-        self.out.extend_from_slice(key_with_punctuation);
-    }
-
-    fn number(&mut self, n: u64) {
-        self.raw(itoa::Buffer::new().format(n).as_bytes());
-    }
-
-    fn number_or_null(&mut self, n: Option<u64>) {
-        match n {
-            Some(n) => self.number(n),
-            None => self.raw(b"null"),
-        }
-    }
-
-    fn float(&mut self, f: f64) {
-        if f.is_finite() {
-            self.raw(ryu::Buffer::new().format_finite(f).as_bytes());
-        } else {
-            self.raw(b"null");
-        }
-    }
-
-    fn string(&mut self, s: &str) {
-        let bytes = s.as_bytes();
-        self.out.reserve(bytes.len() + 2);
-        self.out.push(b'"');
-        let mut start = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            // Eight bytes at a time while none needs escaping: names, addresses and user
-            // agents almost never do. The last few are read with the bytes before them (read
-            // again: they need no escaping, or were handled one by one), or padded.
-            if !needs_escape(word_at(bytes, i)) {
-                i += 8;
-                continue;
-            }
-            let b = bytes[i];
-            let escape: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..=0x1f => {
-                    self.out.extend_from_slice(&bytes[start..i]);
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    self.out.extend_from_slice(b"\\u00");
-                    self.out.push(HEX[usize::from(b >> 4)]);
-                    self.out.push(HEX[usize::from(b & 0xf)]);
-                    i += 1;
-                    start = i;
-                    continue;
-                }
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            };
-            self.out.extend_from_slice(&bytes[start..i]);
-            self.out.extend_from_slice(escape);
-            i += 1;
-            start = i;
-        }
-        self.out.extend_from_slice(&bytes[start..]);
-        self.out.push(b'"');
-    }
-
-    /// Hex digits need no escaping.
-    fn fingerprint_or_null(&mut self, fingerprint: Option<Fingerprint>) {
-        match fingerprint {
-            Some(f) => {
-                self.out.push(b'"');
-                self.raw(f.hex().as_str().as_bytes());
-                self.out.push(b'"');
-            }
-            None => self.raw(b"null"),
-        }
-    }
-
-    fn string_or_null(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => self.string(s),
-            None => self.raw(b"null"),
-        }
-    }
-
-    fn ip(&mut self, ip: IpAddr) {
-        match ip {
-            IpAddr::V4(v4) => {
-                self.out.push(b'"');
-                for (i, octet) in v4.octets().iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(b'.');
-                    }
-                    self.raw(itoa::Buffer::new().format(*octet).as_bytes());
-                }
-                self.out.push(b'"');
-            }
-            IpAddr::V6(v6) => {
-                use std::io::Write;
-                self.out.push(b'"');
-                let _ = write!(self.out, "{v6}");
-                self.out.push(b'"');
-            }
-        }
     }
 }
 
@@ -739,89 +498,6 @@ impl View for FlowsView {
     }
 }
 
-/// How streamed records are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StreamFormat {
-    /// One JSON object per line.
-    Ndjson,
-    /// A header row, then one row per flow.
-    Csv,
-}
-
-/// Where streamed records go.
-enum StreamOut<'w> {
-    Ndjson {
-        out: &'w mut dyn Write,
-        line: Vec<u8>,
-    },
-    Csv(Box<csv::Writer<&'w mut dyn Write>>),
-}
-
-/// Writes each selected flow as an NDJSON line or a CSV row the moment the flow ends, so the
-/// list of a capture of any size starts at once and takes no memory. Records come in the
-/// order flows end (idle timeout, a new connection on the same ports, or the end of the
-/// capture); flows that end together come in start order.
-pub struct FlowStream<'w> {
-    out: StreamOut<'w>,
-}
-
-impl<'w> FlowStream<'w> {
-    pub fn new(format: StreamFormat, out: &'w mut dyn Write) -> FlowStream<'w> {
-        let out = match format {
-            StreamFormat::Ndjson => StreamOut::Ndjson {
-                out,
-                line: Vec::with_capacity(1024),
-            },
-            StreamFormat::Csv => StreamOut::Csv(Box::new(csv::Writer::from_writer(out))),
-        };
-        FlowStream { out }
-    }
-}
-
-impl View for FlowStream<'_> {
-    /// The records are written as they come: what is left is the summary.
-    type Report = Summary;
-
-    /// Write what is buffered.
-    fn finish(self, run: Finished) -> io::Result<Summary> {
-        match self.out {
-            StreamOut::Ndjson { out, .. } => out.flush()?,
-            StreamOut::Csv(mut writer) => writer.flush()?,
-        }
-        Ok(run.summary)
-    }
-
-    fn add(
-        &mut self,
-        flow: Flow,
-        tags: Tags,
-        enricher: &Enricher,
-        stats: &CaptureStats,
-    ) -> io::Result<()> {
-        // Times print at the finest precision of the inputs read so far: every input's header
-        // (and a pcapng file's interfaces) come before its packets.
-        let precision = stats.precision.unwrap_or(Precision::MICROS);
-        let record = FlowRecord::new(&flow, tags, enricher, precision, ExtraColumns::of(enricher));
-        match &mut self.out {
-            StreamOut::Ndjson { out, line } => {
-                line.clear();
-                record.write_json(line);
-                line.push(b'\n');
-                out.write_all(line)
-            }
-            StreamOut::Csv(writer) => writer.serialize(&record).map_err(csv_error),
-        }
-    }
-}
-
-/// A CSV error as the I/O error it wraps (a closed pipe stays a closed pipe).
-fn csv_error(error: csv::Error) -> io::Error {
-    match error.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -864,61 +540,5 @@ mod tests {
             "SA"
         );
         assert_eq!(Flags(0xff).letters(&mut buf), "FSRPAUEC");
-    }
-
-    #[test]
-    fn json_line_escapes_like_serde_json() {
-        for text in [
-            "plain",
-            "quote \" back \\ slash",
-            "tab\tnew\nline\r",
-            "\u{1}\u{1f}\u{7f}",
-            "Zürich 東京",
-        ] {
-            let mut out = Vec::new();
-            JsonLine { out: &mut out }.string(text);
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                serde_json::to_string(text).unwrap()
-            );
-        }
-        // Every ASCII byte at every place of strings around the eight-byte fast path, and
-        // pseudo-random mixes of escapes, plain text and multi-byte characters.
-        let check = |text: &str| {
-            let mut out = Vec::new();
-            JsonLine { out: &mut out }.string(text);
-            assert_eq!(out, serde_json::to_vec(text).unwrap(), "{text:?}");
-        };
-        for len in 1..=18 {
-            for at in 0..len {
-                for b in 0..=0x7fu8 {
-                    let mut text = vec![b'x'; len];
-                    text[at] = b;
-                    check(std::str::from_utf8(&text).unwrap());
-                }
-            }
-        }
-        let pieces = [
-            "a", "\"", "\\", "\n", "\u{1}", "\u{1f}", " ", "é", "東", "\u{7f}", "~",
-        ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(state % 40) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
-            check(&text);
-        }
-        for f in [0.0, 1.5, 0.000123, 349780390.355768, 1e-9] {
-            let mut out = Vec::new();
-            JsonLine { out: &mut out }.float(f);
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                serde_json::to_string(&f).unwrap()
-            );
-        }
     }
 }
