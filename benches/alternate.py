@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Time shell commands in turn, round after round, and print each one's median wall seconds and
-peak RSS (kB, GNU time, one run of its own), one line per command in the order given.
+"""Time shell commands in turn, round after round, and print each one's median wall seconds,
+peak RSS (kB, GNU time, one run of its own) and median CPU seconds (user + system), one line per
+command in the order given.
 
     benches/alternate.py RUNS 'COMMAND A' 'COMMAND B' ...
 
@@ -14,6 +15,7 @@ and the binaries).
 
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -21,10 +23,15 @@ import tempfile
 import time
 
 
-def wall(command: str) -> float:
+def wall(command: str) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the command's processes) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(["sh", "-c", command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def peak_rss_kb(command: str) -> int:
@@ -46,16 +53,20 @@ def main() -> None:
     for command in commands:
         wall(command)
     times = [[] for _ in commands]
+    cpus = [[] for _ in commands]
     order = list(range(len(commands)))
     shuffle = random.Random(5).shuffle
     for _ in range(runs):
         shuffle(order)
         for index in order:
-            times[index].append(wall(commands[index]))
+            elapsed, cpu = wall(commands[index])
+            times[index].append(elapsed)
+            cpus[index].append(cpu)
     have_time = os.path.exists("/usr/bin/time")
     for index, command in enumerate(commands):
         rss = peak_rss_kb(command) if have_time else 0
-        print(f"{statistics.median(times[index]):.4f} {rss}")
+        wall_s, cpu_s = statistics.median(times[index]), statistics.median(cpus[index])
+        print(f"{wall_s:.4f} {rss} {cpu_s:.4f}")
 
 
 if __name__ == "__main__":

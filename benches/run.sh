@@ -79,7 +79,7 @@ read -r ceiling_t _ <<<"${results[0]}"
 read -r base _ <<<"${results[1]}"
 read -r no_identify_t _ <<<"${results[8]}"
 for i in "${!names[@]}"; do
-  read -r t rss <<<"${results[$i]}"
+  read -r t rss _ <<<"${results[$i]}"
   if ((i == 0)); then report "${names[$i]}" "$t" "$rss" "$t"; else report "${names[$i]}" "$t" "$rss" "$base"; fi
 done
 if command -v tshark >/dev/null; then
