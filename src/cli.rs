@@ -363,6 +363,11 @@ pub struct OutputArgs {
     /// Print no summary and no warnings on standard error (errors still)
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or
+    /// #schema_version=N); JSON documents always carry it
+    #[arg(long)]
+    pub schema_line: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

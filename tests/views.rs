@@ -513,3 +513,52 @@ fn bad_filters_exit_2_pointing_at_the_column() {
         "caret under column 24: {stderr}"
     );
 }
+
+/// `--schema-line` opens NDJSON and CSV with the schema version the JSON documents carry, and
+/// leaves the records after it exactly as without it.
+#[test]
+fn schema_line_names_the_version_of_the_json_documents() {
+    let file = fixture("ndpi_iphone.pcap");
+    let run = |args: &[&str]| {
+        let output = ca_cli()
+            .arg(args[0])
+            .arg(&file)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    for (view, format, sorted) in [
+        ("flows", "ndjson", false),
+        ("flows", "ndjson", true),
+        ("flows", "csv", false),
+        ("stats", "csv", false),
+        ("protocols", "ndjson", false),
+    ] {
+        let document: Value =
+            serde_json::from_str(&run(&[view, "--format", "json", "-q"])).unwrap();
+        let version = document["schema_version"].as_u64().unwrap();
+        let mut args = vec![view, "--format", format, "-q"];
+        if sorted {
+            args.extend(["--sort", "bytes"]);
+        }
+        let plain = run(&args);
+        args.push("--schema-line");
+        let with_line = run(&args);
+        let (first, rest) = with_line.split_once('\n').unwrap();
+        match format {
+            "ndjson" => {
+                let line: Value = serde_json::from_str(first).unwrap();
+                assert_eq!(line, serde_json::json!({ "schema_version": version }));
+            }
+            _ => assert_eq!(first, format!("#schema_version={version}")),
+        }
+        assert_eq!(rest, plain, "{view} {format}");
+    }
+    // Nothing changes for JSON and text.
+    for format in ["json", "text"] {
+        let args = ["flows", "--format", format, "-q"];
+        assert_eq!(run(&[&args[..], &["--schema-line"]].concat()), run(&args));
+    }
+}

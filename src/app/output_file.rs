@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use ca_cli::output::Format;
+use ca_cli::output::{self, Format};
 
 use super::configure;
 use crate::cli::OutputArgs;
@@ -33,6 +33,13 @@ pub fn write_output<T>(
     render: impl FnOnce(Format, &mut dyn Write, u16) -> Result<T>,
 ) -> Result<T> {
     let format = configure::format_of(args);
+    // The schema line comes before anything the report writes (a streamed list's first row).
+    let render = |format: Format, out: &mut dyn Write, width: u16| -> Result<T> {
+        if args.schema_line {
+            output::write_schema_line(format, out)?;
+        }
+        render(format, out, width)
+    };
     let Some(path) = &args.output else {
         let stdout = io::stdout();
         let width = table_width(stdout.is_terminal());

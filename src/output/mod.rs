@@ -95,6 +95,17 @@ pub trait Report: Serialize {
     }
 }
 
+/// The line that opens NDJSON and CSV output with `--schema-line`: the version of the records'
+/// fields, as JSON documents carry it in `schema_version`. Nothing for text and JSON.
+pub fn write_schema_line(format: Format, out: &mut dyn Write) -> io::Result<()> {
+    let version = crate::view::SCHEMA_VERSION;
+    match format {
+        Format::Ndjson => writeln!(out, "{{\"schema_version\":{version}}}"),
+        Format::Csv => writeln!(out, "#schema_version={version}"),
+        Format::Text | Format::Json => Ok(()),
+    }
+}
+
 /// Write `view` in `format`. `width` is the text tables' width budget.
 pub fn render<V: Report>(
     view: &V,
