@@ -23,8 +23,8 @@ fn run(args: &[&str]) -> (String, String) {
 #[test]
 fn text_table_vlan_and_mpls() {
     let (stdout, stderr) = run(&["flows", "zeek_mixed-vlan-mpls.pcap"]);
-    insta::assert_snapshot!(stdout);
-    insta::assert_snapshot!(stderr);
+    insta::assert_snapshot!("text-flows-vlan-mpls", stdout);
+    insta::assert_snapshot!("text-flows-vlan-mpls-stderr", stderr);
 }
 
 #[test]
@@ -37,8 +37,8 @@ fn text_table_biggest_flows_of_a_phone() {
         "--top",
         "12",
     ]);
-    insta::assert_snapshot!(stdout);
-    insta::assert_snapshot!(stderr);
+    insta::assert_snapshot!("text-flows-iphone-top12-by-bytes", stdout);
+    insta::assert_snapshot!("text-flows-iphone-top12-by-bytes-stderr", stderr);
 }
 
 #[test]
@@ -51,14 +51,14 @@ fn text_table_ipv6_endpoints_wrap_at_colons() {
 #[test]
 fn text_icmp_echo_and_damage_summary() {
     let (stdout, _) = run(&["flows", "zeek_icmp_5-pings.pcap"]);
-    insta::assert_snapshot!(stdout);
+    insta::assert_snapshot!("text-flows-icmp-echo", stdout);
     let (stdout, stderr) = run(&[
         "flows",
         "ndpi_fuzz-2021-10-13.pcap",
         "zeek_trunc_ip4-trunc.pcap",
     ]);
-    insta::assert_snapshot!(stdout);
-    insta::assert_snapshot!(stderr);
+    insta::assert_snapshot!("text-flows-damaged", stdout);
+    insta::assert_snapshot!("text-flows-damaged-stderr", stderr);
 }
 
 #[test]
@@ -70,13 +70,13 @@ fn csv_vlan_and_mpls() {
 #[test]
 fn text_protocols_stats_and_geo() {
     let (stdout, _) = run(&["protocols", "ndpi_iphone.pcap"]);
-    insta::assert_snapshot!(stdout);
+    insta::assert_snapshot!("text-protocols-iphone", stdout);
     let (stdout, _) = run(&["stats", "ndpi_iphone.pcap", "--top", "5"]);
-    insta::assert_snapshot!(stdout);
+    insta::assert_snapshot!("text-stats-iphone-top5", stdout);
     let (stdout, _) = run(&["geo", "ndpi_iphone.pcap"]);
-    insta::assert_snapshot!(stdout);
+    insta::assert_snapshot!("text-geo-iphone", stdout);
     let (stdout, _) = run(&["geo", "ndpi_iphone.pcap", "--country", "us"]);
-    insta::assert_snapshot!(stdout);
+    insta::assert_snapshot!("text-geo-iphone-us", stdout);
 }
 
 #[test]
@@ -104,21 +104,21 @@ fn filter_summary_and_filter_errors() {
         "--filter",
         "not service dns and bytes > 300",
     ]);
-    insta::assert_snapshot!(stdout);
-    insta::assert_snapshot!(stderr);
+    insta::assert_snapshot!("text-flows-filtered", stdout);
+    insta::assert_snapshot!("text-flows-filtered-stderr", stderr);
     let (_, stderr) = run(&[
         "flows",
         "ndpi_iphone.pcap",
         "--filter",
         "proto tcp and (port 80 or",
     ]);
-    insta::assert_snapshot!(stderr);
+    insta::assert_snapshot!("filter-error-stderr", stderr);
 }
 
 #[test]
 fn geoip_info_and_lookup() {
     let (stdout, _) = run(&["geoip", "info"]);
-    insta::assert_snapshot!(stdout);
+    insta::assert_snapshot!("geoip-info", stdout);
     let (stdout, _) = run(&[
         "geoip",
         "lookup",
@@ -133,7 +133,7 @@ fn geoip_info_and_lookup() {
         "--asn-db",
         "geoip/asn.mmdb",
     ]);
-    insta::assert_snapshot!(stdout);
+    insta::assert_snapshot!("geoip-lookup", stdout);
 }
 
 /// The machine-readable contract of every view, pinned on captures that between them have

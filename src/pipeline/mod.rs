@@ -206,8 +206,8 @@ impl FlowSink for Vec<Flow> {
 }
 
 /// Flows started after which [`AnalysisConfig::on_many_flows`] is called: 131,072, some 40 MB
-/// of flows and findings, where the 205 MB benchmark capture has 18,000. (At a million, the
-/// memory held until then kept the 5-million-flow capture's `stats` at 626 MB instead of 476.)
+/// of flows and findings, far above a typical capture's count and low enough to keep a huge
+/// one's memory down (benches/README.md, "Allocator").
 pub const MANY_FLOWS: u64 = 1 << 17;
 
 /// Per-packet work: dissect, then count in the flow table; finished flows go to the sink.

@@ -14,9 +14,8 @@ use crate::interrupt::Interrupt;
 use crate::source::mapped::MappedFile;
 
 /// Frames per batch (about 600 KB of frames and their dissections): every hand-over can wake a
-/// sleeping thread, which costs tens of microseconds on a virtual machine. On the benchmark
-/// capture (benches/compare.sh, 40 alternating runs, --no-identify) 2048 beat 512 by 1.20x,
-/// and 8192 was no better than 2048; 4096 sits between the two that measured alike.
+/// sleeping thread, which costs tens of microseconds on a virtual machine (benches/README.md,
+/// "Reading ahead").
 const BATCH: usize = 4096;
 /// Batches in flight.
 const DEPTH: usize = 4;

@@ -7,9 +7,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
 /// Size of each block read ahead from a regular file: small enough that the blocks stay in
-/// the caches between the kernel's copy and the analysis reading them (256 KiB against 1 MiB
-/// on the 205 MB benchmark capture, hyperfine, 30 runs, twice: 110 against 122 ms and 131
-/// against 143 ms with payload identification on its thread).
+/// the caches between the kernel's copy and the analysis reading them (benches/README.md,
+/// "Reading ahead").
 pub const FILE_BLOCK: usize = 1 << 18;
 /// From a pipe or a download: as much as a widened pipe holds, so the writer wakes the reader
 /// rarely.
