@@ -91,25 +91,39 @@ pub fn port_name(proto: u8, port: u16) -> Option<&'static str> {
     })
 }
 
+/// IP protocols by number and name: the services of flows without ports, and the names
+/// filters take (`proto gre`).
+pub const IP_PROTOCOLS: [(u8, &str); 14] = [
+    (1, "icmp"),
+    (2, "igmp"),
+    (4, "ipip"),
+    (6, "tcp"),
+    (17, "udp"),
+    (41, "ipv6-in-ipv4"),
+    (47, "gre"),
+    (50, "esp"),
+    (51, "ah"),
+    (58, "icmpv6"),
+    (89, "ospf"),
+    (103, "pim"),
+    (112, "vrrp"),
+    (132, "sctp"),
+];
+
+/// The name of an IP protocol, where it has one in [`IP_PROTOCOLS`].
+pub fn ip_protocol_name(proto: u8) -> Option<&'static str> {
+    IP_PROTOCOLS
+        .iter()
+        .find(|(number, _)| *number == proto)
+        .map(|(_, name)| *name)
+}
+
 /// The name of an IP protocol without ports.
 pub fn proto_service(proto: u8) -> Cow<'static, str> {
-    Cow::Borrowed(match proto {
-        1 => "icmp",
-        2 => "igmp",
-        4 => "ipip",
-        6 => "tcp",
-        17 => "udp",
-        41 => "ipv6-in-ipv4",
-        47 => "gre",
-        50 => "esp",
-        51 => "ah",
-        58 => "icmpv6",
-        89 => "ospf",
-        103 => "pim",
-        112 => "vrrp",
-        132 => "sctp",
-        other => return Cow::Owned(format!("ip-proto-{other}")),
-    })
+    match ip_protocol_name(proto) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(format!("ip-proto-{proto}")),
+    }
 }
 
 /// The service of a flow: the name of its responder's port, else of its initiator's (for

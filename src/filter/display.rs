@@ -8,6 +8,7 @@ use std::fmt;
 
 use super::{Cmp, End, Expr, Predicate, Quantity, TimeBound};
 use crate::capture::{Precision, Timestamp};
+use crate::enrich::service::ip_protocol_name;
 
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -69,7 +70,7 @@ fn join(f: &mut fmt::Formatter<'_>, operands: &[&Expr], separator: &str) -> fmt:
 impl fmt::Display for Predicate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Predicate::Proto(number) => match proto_name(*number) {
+            Predicate::Proto(number) => match ip_protocol_name(*number) {
                 Some(name) => write!(f, "proto {name}"),
                 None => write!(f, "proto {number}"),
             },
@@ -139,27 +140,6 @@ fn cmp_text(cmp: Cmp) -> &'static str {
         Cmp::Gt => ">",
         Cmp::Ge => ">=",
     }
-}
-
-/// The name `proto_number` reads for a protocol number, where there is one.
-fn proto_name(number: u8) -> Option<&'static str> {
-    Some(match number {
-        1 => "icmp",
-        2 => "igmp",
-        4 => "ipip",
-        6 => "tcp",
-        17 => "udp",
-        41 => "ipv6-in-ipv4",
-        47 => "gre",
-        50 => "esp",
-        51 => "ah",
-        58 => "icmpv6",
-        89 => "ospf",
-        103 => "pim",
-        112 => "vrrp",
-        132 => "sctp",
-        _ => return None,
-    })
 }
 
 /// A duration in the largest unit that keeps it exact.

@@ -28,6 +28,7 @@ use std::fmt;
 
 use super::{Cmp, End, Expr, IpNet, Predicate, Quantity};
 use crate::enrich::CountryCode;
+use crate::enrich::service::IP_PROTOCOLS;
 
 /// A bad expression: where, and what was expected there.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -411,23 +412,14 @@ impl Parser<'_> {
 
 /// An IP protocol by name or number.
 pub fn proto_number(text: &str) -> Option<u8> {
-    Some(match text.to_ascii_lowercase().as_str() {
-        "icmp" => 1,
-        "igmp" => 2,
-        "ipip" => 4,
-        "tcp" => 6,
-        "udp" => 17,
-        "ipv6-in-ipv4" => 41,
-        "gre" => 47,
-        "esp" => 50,
-        "ah" => 51,
-        "icmpv6" | "ipv6-icmp" => 58,
-        "ospf" => 89,
-        "pim" => 103,
-        "vrrp" => 112,
-        "sctp" => 132,
-        number => return number.parse().ok(),
-    })
+    if text.eq_ignore_ascii_case("ipv6-icmp") {
+        return Some(58);
+    }
+    IP_PROTOCOLS
+        .iter()
+        .find(|(_, name)| name.eq_ignore_ascii_case(text))
+        .map(|(number, _)| *number)
+        .or_else(|| text.parse().ok())
 }
 
 /// "1500", "10k", "1.5M", "2G", "64KiB" -> bytes or packets.
