@@ -763,7 +763,7 @@ mod tests {
                 0,
             );
         };
-        for identifier in [Identifier::inline(), Identifier::on_worker()] {
+        for identifier in [Identifier::inline(), Identifier::start_worker()] {
             let mut table = FlowTable::new(IdleTimeouts::uniform(10 * NANOS_PER_SEC))
                 .with_identifier(Some(identifier));
             for n in 0..2500 {

@@ -232,7 +232,7 @@ impl Identifier {
     }
 
     /// On a worker thread; inline if no thread can be started.
-    pub fn on_worker() -> Identifier {
+    pub fn start_worker() -> Identifier {
         match Worker::start() {
             Ok(worker) => Identifier {
                 slots: Slots::default(),
@@ -244,7 +244,7 @@ impl Identifier {
     }
 
     /// Whether identification runs on a thread of its own.
-    pub fn on_a_worker(&self) -> bool {
+    pub fn runs_on_worker(&self) -> bool {
         matches!(self.place, Place::Worker(_))
     }
 
@@ -758,8 +758,8 @@ mod tests {
     #[test]
     fn a_worker_finds_what_inline_inspection_finds() {
         let inline = run(&mut Identifier::inline());
-        let mut worker = Identifier::on_worker();
-        assert!(worker.on_a_worker());
+        let mut worker = Identifier::start_worker();
+        assert!(worker.runs_on_worker());
         let threaded = run(&mut worker);
         assert_eq!(inline, threaded);
 
@@ -792,11 +792,11 @@ mod tests {
     /// inherits its predecessor's findings nor misses its own first payload.
     #[test]
     fn a_reused_slot_starts_afresh() {
-        for mut identifier in [Identifier::inline(), Identifier::on_worker()] {
+        for mut identifier in [Identifier::inline(), Identifier::start_worker()] {
             let hello = in_records(&client_hello_message("first.example", &[], 0), 100);
             let mut first = Slot::NONE;
             identifier.inspect(&mut first, 1, &payload(&hello, true, true, 443));
-            assert!(!identifier.on_a_worker() || first != Slot::NONE);
+            assert!(!identifier.runs_on_worker() || first != Slot::NONE);
             let found = identifier.finish(vec![(first, resolver_of_nothing())]);
             assert_eq!(
                 found[0]
@@ -831,8 +831,8 @@ mod tests {
     #[test]
     fn lent_payloads_are_read_in_place_and_only_while_lent() {
         let hello = in_records(&client_hello_message("lent.example", &[], 0), 100);
-        let mut identifier = Identifier::on_worker();
-        assert!(identifier.on_a_worker());
+        let mut identifier = Identifier::start_worker();
+        assert!(identifier.runs_on_worker());
 
         let mut region = hello.clone();
         // SAFETY: `region` is left alone until the loan has ended.

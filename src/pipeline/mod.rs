@@ -211,7 +211,7 @@ impl FlowSink for Vec<Flow> {
 pub const MANY_FLOWS: u64 = 1 << 17;
 
 /// Per-packet work: dissect, then count in the flow table; finished flows go to the sink.
-struct FlowBuilder<'s, S: FlowSink> {
+struct PacketHandler<'s, S: FlowSink> {
     stats: CaptureStats,
     table: FlowTable,
     defrag: Defragmenter,
@@ -224,7 +224,7 @@ struct FlowBuilder<'s, S: FlowSink> {
     on_many_flows: Option<fn()>,
 }
 
-impl<S: FlowSink> FlowBuilder<'_, S> {
+impl<S: FlowSink> PacketHandler<'_, S> {
     fn on_frame(&mut self, input: usize, frame: &Frame<'_>) {
         let dissection = dissect::dissect(frame.linktype, frame.data, frame.orig_len);
         self.on_dissected(input, frame, dissection);
@@ -389,7 +389,7 @@ pub fn analyze_into<S: FlowSink>(
     sink: &mut S,
 ) -> Result<CaptureStats, AnalysisError> {
     let stop = Rc::new(Cell::new(false));
-    let mut builder = FlowBuilder {
+    let mut handler = PacketHandler {
         stats: CaptureStats {
             max_flows: config.max_flows,
             ..CaptureStats::default()
@@ -398,7 +398,7 @@ pub fn analyze_into<S: FlowSink>(
             .with_max_flows(config.max_flows)
             .with_identifier((!config.no_identify).then(|| {
                 if config.threads.identify_on_worker() {
-                    Identifier::on_worker()
+                    Identifier::start_worker()
                 } else {
                     Identifier::inline()
                 }
@@ -423,27 +423,27 @@ pub fn analyze_into<S: FlowSink>(
                     stop: Rc::clone(&stop),
                     interrupt: config.interrupt.clone(),
                 };
-                capture::decode(reader, |frame| builder.on_frame(index, frame))
+                capture::decode(reader, |frame| handler.on_frame(index, frame))
             }
             #[cfg(all(unix, target_pointer_width = "64"))]
             InputData::Mapped(file) if config.threads.read_ahead() => {
                 let _guard = file.guard_faults();
-                split::decode_mapped(&file, &mut builder, index, &config.interrupt)
+                split::decode_mapped(&file, &mut handler, index, &config.interrupt)
             }
             #[cfg(all(unix, target_pointer_width = "64"))]
             InputData::Mapped(file) => {
                 let _guard = file.guard_faults();
-                split::decode_mapped_here(&file, &mut builder, index, &config.interrupt)
+                split::decode_mapped_here(&file, &mut handler, index, &config.interrupt)
             }
         };
-        if builder.sink_error.is_some() {
+        if handler.sink_error.is_some() {
             break;
         }
         let outcome = outcome.map_err(|error| AnalysisError::Capture {
             input: name.clone(),
             error,
         })?;
-        let stats = &mut builder.stats;
+        let stats = &mut handler.stats;
         if let Some(p) = outcome.precision {
             stats.precision = Some(stats.precision.map_or(p, |q| q.max(p)));
         }
@@ -462,7 +462,7 @@ pub fn analyze_into<S: FlowSink>(
             break;
         }
     }
-    builder.finish()
+    handler.finish()
 }
 
 /// Analyse `inputs`, in order, as one capture, and keep every flow.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::thread;
 
-use super::{FlowBuilder, FlowSink};
+use super::{FlowSink, PacketHandler};
 use crate::capture::{self, CHECKPOINT_INTERVAL, CaptureError, Frame, ReadOutcome};
 use crate::dissect::{self, Dissection};
 use crate::interrupt::Interrupt;
@@ -22,15 +22,15 @@ const DEPTH: usize = 4;
 
 type Batch<'a> = Vec<(Frame<'a>, Dissection)>;
 
-/// Decode `file` on this thread, frame by frame into `builder`, giving back pages, moving the
+/// Decode `file` on this thread, frame by frame into `handler`, giving back pages, moving the
 /// progress bar and watching for Ctrl-C or a closed output at every checkpoint.
 pub(super) fn decode_mapped_here<S: FlowSink>(
     file: &MappedFile,
-    builder: &mut FlowBuilder<'_, S>,
+    handler: &mut PacketHandler<'_, S>,
     input: usize,
     interrupt: &Interrupt,
 ) -> Result<ReadOutcome, CaptureError> {
-    let stop = std::rc::Rc::clone(&builder.stop);
+    let stop = std::rc::Rc::clone(&handler.stop);
     let keep_going = |offset| {
         file.passed(offset);
         if interrupt.is_raised() {
@@ -40,29 +40,29 @@ pub(super) fn decode_mapped_here<S: FlowSink>(
         !stop.get()
     };
     capture::decode_slice(file.bytes(), keep_going, |frame| {
-        builder.on_frame(input, frame)
+        handler.on_frame(input, frame)
     })
 }
 
-/// Decode `file` on a scoped thread and feed its frames to `builder` on this one.
+/// Decode `file` on a scoped thread and feed its frames to `handler` on this one.
 pub(super) fn decode_mapped<S: FlowSink>(
     file: &MappedFile,
-    builder: &mut FlowBuilder<'_, S>,
+    handler: &mut PacketHandler<'_, S>,
     input: usize,
     interrupt: &Interrupt,
 ) -> Result<ReadOutcome, CaptureError> {
     let data = file.bytes();
     // SAFETY: the mapping outlives this call, and the loan ends before it returns (or, if this
     // thread panics, when the loan is dropped on the way out, which waits for the reader).
-    let loan = unsafe { builder.table.lend_payloads(data) };
-    let outcome = decode_mapped_ahead(file, builder, input, interrupt);
-    builder.table.end_loan(loan);
+    let loan = unsafe { handler.table.lend_payloads(data) };
+    let outcome = decode_mapped_ahead(file, handler, input, interrupt);
+    handler.table.end_loan(loan);
     outcome
 }
 
 fn decode_mapped_ahead<S: FlowSink>(
     file: &MappedFile,
-    builder: &mut FlowBuilder<'_, S>,
+    handler: &mut PacketHandler<'_, S>,
     input: usize,
     interrupt: &Interrupt,
 ) -> Result<ReadOutcome, CaptureError> {
@@ -129,18 +129,18 @@ fn decode_mapped_ahead<S: FlowSink>(
             // No thread to be had: decode here.
             Err(_) => {
                 drop(batches);
-                return decode_mapped_here(file, builder, input, interrupt);
+                return decode_mapped_here(file, handler, input, interrupt);
             }
         };
         let mut next_release = CHECKPOINT_INTERVAL;
         for mut batch in batches {
             for (frame, dissection) in batch.drain(..) {
-                builder.on_dissected(input, &frame, dissection);
+                handler.on_dissected(input, &frame, dissection);
                 let offset = frame.data.as_ptr() as usize - data.as_ptr() as usize;
                 if offset >= next_release {
                     // Every frame before this one has been counted, and every payload before
                     // the first that identification has yet to read: those pages can go.
-                    let unread = builder
+                    let unread = handler
                         .table
                         .unread_lent_from()
                         .map(|address| address.saturating_sub(data.as_ptr() as usize));
@@ -149,7 +149,7 @@ fn decode_mapped_ahead<S: FlowSink>(
                 }
             }
             // The output is gone: the decoder stops at its next checkpoint.
-            if builder.sink_error.is_some() {
+            if handler.sink_error.is_some() {
                 stop.store(true, Ordering::Relaxed);
             }
             let _ = spares.try_send(batch);
