@@ -1,7 +1,7 @@
 //! The binary's contract: exit codes, one-line errors, warnings for damaged captures, formats,
 //! inputs from files, standard input and several files at once.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

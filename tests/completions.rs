@@ -1,8 +1,8 @@
 //! The shell completions in `completions/` are what `ca-cli completions <shell>` prints.
 //! After changing the command line, regenerate them with
-//! `UPDATE_COMPLETIONS=1 cargo test --test completions`.
+//! `UPDATE_COMPLETIONS=1 cargo test --test integration completions`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -34,13 +34,13 @@ fn completion_scripts_are_in_sync() {
         }
         let committed = std::fs::read(&path).unwrap_or_else(|e| {
             panic!(
-                "{}: {e}; run UPDATE_COMPLETIONS=1 cargo test --test completions",
+                "{}: {e}; run UPDATE_COMPLETIONS=1 cargo test --test integration completions",
                 path.display()
             )
         });
         assert!(
             committed == output.stdout,
-            "{} is out of date; run UPDATE_COMPLETIONS=1 cargo test --test completions",
+            "{} is out of date; run UPDATE_COMPLETIONS=1 cargo test --test integration completions",
             path.display()
         );
     }

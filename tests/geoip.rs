@@ -2,7 +2,7 @@
 //! the bundled database, MaxMind-layout Country/City/ASN files and the top-level-`country_code`
 //! layout, for every address in every capture.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};

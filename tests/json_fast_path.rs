@@ -1,7 +1,7 @@
 //! The hand-written NDJSON writer prints exactly what serde_json prints for the same record,
 //! for every flow of every capture, with and without the optional City and ASN columns.
 
-mod common;
+use crate::common;
 
 use ca_cli::enrich::{CountrySource, Enricher, GeoConfig, GeoIp};
 use ca_cli::source::{InputSpec, SourceOptions, open_all};

@@ -1,7 +1,7 @@
 //! Files are decoded in place from a mapping, pipes and downloads as streams: both must deliver
 //! the same frames and end the same way on every capture, whole, cut anywhere or mutated.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

@@ -1,7 +1,7 @@
 //! Oracle test: the summary's packet and byte counts against capinfos (Wireshark's wiretap
 //! reading the same file), on every capture it can read, cut-short ones included.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -9,7 +9,7 @@
 //! on the outer headers, whose payload is the tunnel; so are the fuzzed captures. At least 98%
 //! must agree over the corpus; every disagreement is listed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

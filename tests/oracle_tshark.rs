@@ -8,7 +8,7 @@
 //! fragment (IPv4: source, destination, protocol, identification; IPv6: source, destination,
 //! fragment identification), as ca-cli does; datagrams without a first fragment are port-less.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

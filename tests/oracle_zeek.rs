@@ -6,7 +6,7 @@
 //! Zeek's orig_bytes/resp_bytes are payload bytes (from sequence numbers); this trace has no
 //! retransmissions, so they equal our payload counts.
 
-mod common;
+use crate::common;
 
 use common::{fixture, flows_json};
 

@@ -2,7 +2,7 @@
 //! is built to exhaust it, stops promptly on Ctrl-C with what it read, and treats every crasher
 //! the fuzzers ever found as an ordinary damaged capture.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read, Write};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Never a panic, never a lost packet: every real capture runs to a clean result or a clean
 //! error, and a capture cut at any point still counts every packet before the cut.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

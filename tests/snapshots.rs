@@ -2,7 +2,7 @@
 //! them are checked against tshark by the oracle tests; these pin the layout.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test`).
 
-mod common;
+use crate::common;
 
 use common::{ca_cli, fixture};
 

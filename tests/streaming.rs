@@ -2,7 +2,7 @@
 //! records of the sorted lists; they start before the capture ends, and stop reading when
 //! their reader goes away.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

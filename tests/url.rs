@@ -2,7 +2,7 @@
 //! HTTPS, and a misbehaving loopback server proving that downloads resume exactly. Every run's
 //! output is checked for the SAS signature, which must never appear.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! The aggregate views agree with the flow list, in every format; filters select exactly the
 //! flows an independent predicate over the unfiltered flow list selects.
 
-mod common;
+use crate::common;
 
 use std::net::IpAddr;
 

@@ -1,0 +1,21 @@
+//! The integration tests, one binary (as ripgrep's `tests/tests.rs`): each module was a test
+//! binary of its own, and every one of them linked reqwest and rustls again.
+
+mod common;
+
+mod cli;
+mod completions;
+mod dissect_etherparse;
+mod geoip;
+mod json_fast_path;
+mod mapped;
+mod oracle_capinfos;
+mod oracle_identify;
+mod oracle_tshark;
+mod oracle_zeek;
+mod reliability;
+mod robustness;
+mod snapshots;
+mod streaming;
+mod url;
+mod views;
