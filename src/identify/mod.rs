@@ -10,7 +10,7 @@
 mod bytes;
 pub mod dns;
 pub mod inspector;
-mod md5;
+pub mod md5;
 pub mod quic;
 mod signatures;
 pub mod tls;
