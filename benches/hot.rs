@@ -104,31 +104,5 @@ fn hot(c: &mut Criterion) {
     });
 }
 
-/// The hand-written MD5 of JA3 strings against the `md-5` crate's (RustCrypto): ca-cli keeps
-/// whichever is faster on JA3-sized inputs (benches/README.md, "MD5").
-fn md5_of_ja3(c: &mut Criterion) {
-    use md5::Digest as _;
-    let mut group = c.benchmark_group("md5");
-    // A JA3 string is some 60 to 500 bytes: version, ciphers, extensions, groups, formats.
-    for len in [64usize, 160, 512] {
-        let text: Vec<u8> = (0..len).map(|i| b"0123456789-,"[i % 12]).collect();
-        group.throughput(Throughput::Bytes(len as u64));
-        group.bench_function(format!("ca-cli {len} B"), |b| {
-            b.iter(|| ca_cli::identify::md5::digest(black_box(&text)))
-        });
-        group.bench_function(format!("md-5 crate {len} B"), |b| {
-            b.iter(|| md5::Md5::digest(black_box(&text)))
-        });
-        assert_eq!(
-            ca_cli::identify::md5::digest(&text).hex().as_str(),
-            md5::Md5::digest(&text)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
-    }
-    group.finish();
-}
-
-criterion_group!(benches, hot, md5_of_ja3);
+criterion_group!(benches, hot);
 criterion_main!(benches);
