@@ -49,5 +49,8 @@ fn fast_json_lines_equal_serde_json() {
             }
         }
     }
-    assert!(lines > 1000, "{lines} lines compared");
+    assert!(
+        lines > common::at_least(1000, 300),
+        "{lines} lines compared"
+    );
 }

@@ -23,6 +23,17 @@ pub fn shared_corpus_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// The least a test that runs over every capture must have checked to mean something: one
+/// floor with the shared corpus beside the checkout, a lower one over the fixtures alone (each
+/// set a little under what the fixtures give today).
+pub fn at_least(with_corpus: usize, fixtures_only: usize) -> usize {
+    if shared_corpus_dir().is_some() {
+        with_corpus
+    } else {
+        fixtures_only
+    }
+}
+
 /// When set (CI sets it), a missing oracle tool fails the test instead of skipping.
 pub fn oracles_required() -> bool {
     std::env::var_os("CA_CLI_REQUIRE_ORACLES").is_some_and(|v| v != "0")
