@@ -1,54 +1,20 @@
-//! Hostile and huge input, and being stopped: ca-cli keeps its memory bounded where a capture
-//! is built to exhaust it, stops promptly on Ctrl-C with what it read, and treats every crasher
-//! the fuzzers ever found as an ordinary damaged capture.
+//! Hostile and huge input: ca-cli keeps its memory bounded where a capture is built to exhaust
+//! it, and treats every crasher the fuzzers ever found as an ordinary damaged capture. (Being
+//! stopped by Ctrl-C is `tests/ctrl_c.rs`.)
 
 use crate::common;
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ca_cli::source::{Inputs, OpenedInput};
 use ca_cli::{AnalysisConfig, analyze};
-use common::{ca_cli, pcap_header, pcap_record};
+use common::{ca_cli, ipv4, one_packet_flows, pcap_header, pcap_record, udp};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
 // Building captures
-
-/// An IPv4 packet (no Ethernet header; link type 228) with the given protocol and payload.
-fn ipv4(src: [u8; 4], dst: [u8; 4], proto: u8, id: u16, fragment: u16, payload: &[u8]) -> Vec<u8> {
-    let mut packet = vec![0x45, 0];
-    packet.extend_from_slice(&(20 + payload.len() as u16).to_be_bytes());
-    packet.extend_from_slice(&id.to_be_bytes());
-    packet.extend_from_slice(&fragment.to_be_bytes());
-    packet.extend_from_slice(&[64, proto, 0, 0]);
-    packet.extend_from_slice(&src);
-    packet.extend_from_slice(&dst);
-    packet.extend_from_slice(payload);
-    packet
-}
-
-fn udp(src_port: u16, dst_port: u16, data: &[u8]) -> Vec<u8> {
-    let mut out = src_port.to_be_bytes().to_vec();
-    out.extend_from_slice(&dst_port.to_be_bytes());
-    out.extend_from_slice(&(8 + data.len() as u16).to_be_bytes());
-    out.extend_from_slice(&[0, 0]);
-    out.extend_from_slice(data);
-    out
-}
-
-/// `count` one-packet UDP flows, all within one second, so none can idle out.
-fn one_packet_flows(count: u32) -> Vec<u8> {
-    let mut out = pcap_header(228);
-    for i in 0..count {
-        let src = [10, (i >> 16) as u8, (i >> 8) as u8, i as u8];
-        let packet = ipv4(src, [10, 255, 0, 1], 17, 0, 0, &udp(40000, 53, b"q"));
-        pcap_record(&mut out, 1_700_000_000, i % 1_000_000, &packet);
-    }
-    out
-}
 
 fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
     let mut file = tempfile::Builder::new().suffix(".pcap").tempfile().unwrap();
@@ -282,117 +248,6 @@ fn fragments_that_never_complete_stay_bounded_and_counted() {
         .map(|f| f["packets_sent"].as_u64().unwrap() + f["packets_received"].as_u64().unwrap())
         .sum();
     assert_eq!(in_flows, u64::from(n + 1000), "no fragment is lost");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ctrl-C
-
-fn spawn_on_stdin(args: &[&str]) -> Child {
-    Command::new(assert_cmd::cargo::cargo_bin("ca-cli"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-fn ctrl_c(child: &Child) {
-    let pid = i32::try_from(child.id()).unwrap();
-    // SAFETY: sending SIGINT to our own child process.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
-}
-
-/// Wait for the child to exit (it must, promptly) and collect its output.
-fn wait_promptly(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
-    let deadline = Instant::now() + limit;
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("ca-cli did not stop within {limit:?} of Ctrl-C");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    (status.code(), reader.join().unwrap(), stderr)
-}
-
-#[test]
-fn ctrl_c_reports_what_was_read_and_exits_130() {
-    for threads in ["1", "2", "3"] {
-        let mut child =
-            spawn_on_stdin(&["flows", "-", "--json", "--no-geoip", "--threads", threads]);
-        let stdin = child.stdin.take().unwrap();
-        let writer = std::thread::spawn(move || common::endless_capture(stdin));
-        std::thread::sleep(Duration::from_millis(1500));
-        ctrl_c(&child);
-        let (code, stdout, stderr) = wait_promptly(child, Duration::from_secs(20));
-        writer.join().unwrap();
-        assert_eq!(code, Some(130), "threads {threads}: {stderr}");
-        let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!("threads {threads}: the report is whole JSON ({e}): {stderr}")
-        });
-        let summary = &doc["summary"];
-        assert_eq!(summary["interrupted"], true);
-        assert_eq!(summary["cut_short"], false, "stopping is not damage");
-        let packets = summary["packets"].as_u64().unwrap();
-        assert!(packets > 0, "what was read is reported");
-        assert_eq!(doc["flows"].as_array().unwrap().len() as u64, packets);
-        assert!(
-            stderr.contains("interrupted at offset")
-                && stderr.contains(&format!("after {packets} packets")),
-            "{stderr}"
-        );
-    }
-}
-
-#[test]
-fn ctrl_c_on_an_idle_pipe_leaves_at_once_without_a_half_written_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.json");
-    for threads in ["1", "2", "3"] {
-        // Streamed NDJSON: the file is being written while the capture is read.
-        let mut child = spawn_on_stdin(&[
-            "flows",
-            "-",
-            "--format",
-            "ndjson",
-            "--no-geoip",
-            "--threads",
-            threads,
-            "--output",
-            report.to_str().unwrap(),
-        ]);
-        // The header and one packet, then nothing: the writer keeps the pipe open.
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(&one_packet_flows(1)).unwrap();
-        std::thread::sleep(Duration::from_millis(700));
-        ctrl_c(&child);
-        let (code, _, stderr) = wait_promptly(child, Duration::from_secs(10));
-        drop(stdin);
-        assert_eq!(code, Some(130), "{stderr}");
-        assert!(stderr.contains("interrupted"), "{stderr}");
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert!(
-            left.is_empty(),
-            "threads {threads}: files left behind: {left:?}"
-        );
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -211,10 +211,7 @@ fn a_cut_anywhere_keeps_every_packet_before_it() {
         }
     }
     eprintln!("{checked} cuts checked");
-    assert!(
-        checked > common::at_least(150_000, 70_000),
-        "only {checked} cuts checked"
-    );
+    assert!(checked > 150_000, "only {checked} cuts checked");
 }
 
 /// A small deterministic generator, so a failing mutant can be rebuilt from its seed.

@@ -50,10 +50,7 @@ fn streamed_lists_hold_the_records_of_sorted_lists() {
             records += sorted.lines().count();
         }
     }
-    assert!(
-        records > common::at_least(1000, 300),
-        "{records} records compared"
-    );
+    assert!(records > 1000, "{records} records compared");
 }
 
 #[test]

@@ -17,23 +17,6 @@ pub fn fixture(name: &str) -> PathBuf {
     fixtures_dir().join(name)
 }
 
-/// The shared corpus of real captures beside the repository, if present.
-pub fn shared_corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
-    dir.is_dir().then_some(dir)
-}
-
-/// The least a test that runs over every capture must have checked to mean something: one
-/// floor with the shared corpus beside the checkout, a lower one over the fixtures alone (each
-/// set a little under what the fixtures give today).
-pub fn at_least(with_corpus: usize, fixtures_only: usize) -> usize {
-    if shared_corpus_dir().is_some() {
-        with_corpus
-    } else {
-        fixtures_only
-    }
-}
-
 /// When set (CI sets it), a missing oracle tool fails the test instead of skipping.
 pub fn oracles_required() -> bool {
     std::env::var_os("CA_CLI_REQUIRE_ORACLES").is_some_and(|v| v != "0")
@@ -47,36 +30,19 @@ pub fn skip_or_fail(what: &str) {
     eprintln!("SKIPPED: {what}");
 }
 
-/// Every capture to test against: the shared corpus when present, plus the fixtures, one per
-/// file name.
+/// Every capture to test against: the fixtures, which hold the whole shared corpus (copied,
+/// with its sources and licences, `fixtures/README.md`).
 pub fn all_captures() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    let mut dirs = Vec::new();
-    match shared_corpus_dir() {
-        Some(dir) => dirs.push(dir),
-        // The repository's own fixtures are the suite a fresh clone runs; the shared corpus,
-        // where it sits beside the checkout, adds its captures.
-        None => eprintln!("NOTE: ../shared/corpus/real is absent: testing the fixtures only"),
-    }
-    dirs.push(fixtures_dir());
-    for dir in dirs {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|x| x == "pcap" || x == "pcapng" || x == "cap")
-            })
-            .collect();
-        entries.sort();
-        for path in entries {
-            let name = path.file_name().unwrap().to_os_string();
-            if seen.insert(name) {
-                files.push(path);
-            }
-        }
-    }
+    let dir = fixtures_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "pcap" || x == "pcapng" || x == "cap")
+        })
+        .collect();
+    files.sort();
     files
 }
 
@@ -156,4 +122,44 @@ pub fn endless_capture(mut to: impl std::io::Write) {
             return;
         }
     }
+}
+
+/// An IPv4 packet (no Ethernet header; link type 228) with the given protocol and payload.
+pub fn ipv4(
+    src: [u8; 4],
+    dst: [u8; 4],
+    proto: u8,
+    id: u16,
+    fragment: u16,
+    payload: &[u8],
+) -> Vec<u8> {
+    let mut packet = vec![0x45, 0];
+    packet.extend_from_slice(&(20 + payload.len() as u16).to_be_bytes());
+    packet.extend_from_slice(&id.to_be_bytes());
+    packet.extend_from_slice(&fragment.to_be_bytes());
+    packet.extend_from_slice(&[64, proto, 0, 0]);
+    packet.extend_from_slice(&src);
+    packet.extend_from_slice(&dst);
+    packet.extend_from_slice(payload);
+    packet
+}
+
+pub fn udp(src_port: u16, dst_port: u16, data: &[u8]) -> Vec<u8> {
+    let mut out = src_port.to_be_bytes().to_vec();
+    out.extend_from_slice(&dst_port.to_be_bytes());
+    out.extend_from_slice(&(8 + data.len() as u16).to_be_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(data);
+    out
+}
+
+/// `count` one-packet UDP flows, all within one second, so none can idle out.
+pub fn one_packet_flows(count: u32) -> Vec<u8> {
+    let mut out = pcap_header(228);
+    for i in 0..count {
+        let src = [10, (i >> 16) as u8, (i >> 8) as u8, i as u8];
+        let packet = ipv4(src, [10, 255, 0, 1], 17, 0, 0, &udp(40000, 53, b"q"));
+        pcap_record(&mut out, 1_700_000_000, i % 1_000_000, &packet);
+    }
+    out
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the fuzz targets' seed corpora from the real captures in ../shared/corpus/real.
+"""Build the fuzz targets' seed corpora from the real captures in fixtures/.
 
 Usage: python3 tests/fuzz/seed.py [CORPUS_DIR]   (writes tests/fuzz/corpus/<target>/)
 
@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-SOURCE = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "../../../shared/corpus/real"
+SOURCE = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "../../fixtures"
 # The order of LINK_TYPES in fuzz_targets/packet_dissector.rs.
 LINK_TYPES = [1, 0, 101, 12, 14, 113, 276, 228, 229, 108, 9, 104, 50, 127, 119, 284]
 FILTERS = [
