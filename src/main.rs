@@ -12,13 +12,14 @@ use clap::{CommandFactory, Parser};
 use ca_cli::FlowListConfig;
 use ca_cli::enrich::GeoIp;
 use ca_cli::interrupt::Interrupt;
-use ca_cli::output::{self, FlowStream, Format, Report, StreamFormat, text};
+use ca_cli::output::{self, FlowStream, Format, StreamFormat, text};
 use ca_cli::pipeline::{AnalysisError, CaptureReport, Job, Summary, View};
 use ca_cli::view::dns::DnsView;
 use ca_cli::view::flows::{FlowsView, SortKey};
 use ca_cli::view::geo::GeoView;
 use ca_cli::view::lookup::{GeoInfoReport, LookupReport};
 use ca_cli::view::protocols::ProtocolsView;
+use ca_cli::view::report::Report;
 use ca_cli::view::stats::StatsView;
 
 use app::configure::{self, UsageError, format_of};

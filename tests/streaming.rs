@@ -131,9 +131,10 @@ fn an_endless_capture_streams_flows_and_stops_when_the_reader_goes() {
 #[test]
 fn the_streamed_flow_table_is_the_comfy_table_layout() {
     use ca_cli::enrich::{Enricher, GeoConfig, GeoIp};
-    use ca_cli::output::{Report, text};
+    use ca_cli::output::text;
     use ca_cli::source::{InputSpec, SourceOptions, open_all};
     use ca_cli::view::flows::FlowsView;
+    use ca_cli::view::report::{Report, Text, TextTable};
     use ca_cli::{AnalysisConfig, FlowListConfig, Job, Selection, SortKey};
 
     let mut tables = 0;
@@ -155,11 +156,19 @@ fn the_streamed_flow_table_is_the_comfy_table_layout() {
         let Ok(report) = ca_cli::run(job, FlowsView::new(list)) else {
             continue;
         };
-        let whole = report.text_tables();
+        let Text::Streamed(table) = report.text() else {
+            panic!("the flow list is a streamed table");
+        };
+        let whole = TextTable {
+            title: None,
+            columns: table.columns.to_vec(),
+            rows: (table.rows)().collect(),
+            empty: table.empty,
+        };
         for width in [30, 72, 100, 160] {
             let (mut streamed, mut comfy) = (Vec::new(), Vec::new());
-            report.write_text(&mut streamed, width).unwrap();
-            text::table(&whole[0], &mut comfy, width).unwrap();
+            text::streamed_table(&table, &mut streamed, width).unwrap();
+            text::table(&whole, &mut comfy, width).unwrap();
             assert_eq!(
                 String::from_utf8(streamed).unwrap(),
                 String::from_utf8(comfy).unwrap(),

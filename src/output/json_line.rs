@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use crate::enrich::CountryCode;
 use crate::identify::Fingerprint;
 use crate::view::flows::{Flags, FlowRecord, Time, flow_record_fields};
+use crate::view::report::Record;
 
 macro_rules! write_flow_json {
     (always: $first:ident $(, $always:ident)*; cities: $($city:ident),+; asns: $($asn:ident),+;) => {
@@ -38,6 +39,13 @@ macro_rules! write_flow_json {
     };
 }
 flow_record_fields!(write_flow_json);
+
+impl Record for FlowRecord<'_> {
+    fn write_json_line(&self, line: &mut Vec<u8>) -> serde_json::Result<()> {
+        write_flow_json(self, line);
+        Ok(())
+    }
+}
 
 /// A field's value as JSON.
 trait JsonValue {

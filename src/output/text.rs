@@ -1,12 +1,12 @@
-//! Text for people: a table on stdout, and the capture summary for stderr. Human units
-//! (kB, MB, 1m 05s) appear only here.
+//! Text for people: a report's tables on stdout, and the capture summary for stderr.
 
 use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 
-use super::{Column, TextTable};
 use crate::view::Summary;
+use crate::view::cells::{bytes, duration, thousands};
+use crate::view::report::{Column, StreamedTable, TextTable};
 
 /// Render `table` so that it fits `width` columns where it can: long text cells (IPv6
 /// endpoints) are broken after a `:` or `.` rather than anywhere, and numbers are never broken.
@@ -113,13 +113,12 @@ fn column_limits(columns: &[Column], natural: Vec<usize>, width: usize) -> Vec<u
 
 /// The same table as [`table`] (no title), for lists too long to hold as text: `rows` is called
 /// once to measure the columns, once more if cells must be broken to fit, and once to print.
-pub fn streamed_table<I: Iterator<Item = Vec<String>>>(
-    columns: &[Column],
-    empty: &str,
-    rows: impl Fn() -> I,
+pub fn streamed_table(
+    table: &StreamedTable<'_>,
     out: &mut dyn Write,
     width: u16,
 ) -> io::Result<()> {
+    let (columns, empty, rows) = (table.columns, table.empty, &table.rows);
     let headers: Vec<usize> = columns.iter().map(|c| c.header.chars().count()).collect();
     let mut natural = headers.clone();
     let mut any = false;
@@ -316,68 +315,6 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
-/// 1234567 -> "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Bytes in SI units: "999 B", "1.2 kB", "3.4 MB".
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["kB", "MB", "GB", "TB", "PB", "EB"];
-    if n < 1000 {
-        return format!("{n} B");
-    }
-    let mut value = n as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 999.95 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
-/// A fraction as a percentage: "42.0%", "0.3%", "<0.1%".
-pub fn percent(fraction: f64) -> String {
-    let p = fraction * 100.0;
-    if p > 0.0 && p < 0.05 {
-        "<0.1%".to_string()
-    } else {
-        format!("{p:.1}%")
-    }
-}
-
-/// A duration for people: "0.021 s", "12.5 s", "2m 05s", "1h 02m", "3d 04h".
-pub fn duration(seconds: f64) -> String {
-    if seconds < 10.0 {
-        return format!("{seconds:.3} s");
-    }
-    if seconds < 60.0 {
-        return format!("{seconds:.1} s");
-    }
-    let whole = seconds as u64;
-    let (d, h, m, s) = (
-        whole / 86_400,
-        whole / 3600 % 24,
-        whole / 60 % 60,
-        whole % 60,
-    );
-    if d > 0 {
-        format!("{d}d {h:02}h")
-    } else if h > 0 {
-        format!("{h}h {m:02}m")
-    } else {
-        format!("{m}m {s:02}s")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,23 +327,5 @@ mod tests {
         );
         assert_eq!(wrap_at_punctuation("abcdefghij", 4), "abcd\nefgh\nij");
         assert_eq!(wrap_at_punctuation("short", 10), "short");
-    }
-
-    #[test]
-    fn human_units() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(bytes(999), "999 B");
-        assert_eq!(bytes(1000), "1.0 kB");
-        assert_eq!(bytes(1_234_567), "1.2 MB");
-        assert_eq!(bytes(999_960), "1.0 MB");
-        assert_eq!(bytes(u64::MAX), "18.4 EB");
-        assert_eq!(duration(0.0216), "0.022 s");
-        assert_eq!(duration(12.46), "12.5 s");
-        assert_eq!(duration(125.0), "2m 05s");
-        assert_eq!(duration(3720.0), "1h 02m");
-        assert_eq!(duration(273_600.0), "3d 04h");
     }
 }

@@ -8,6 +8,8 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::cells::thousands;
+use super::report::{Column, Record, Report, Rows, Text, TextTable};
 use super::{SCHEMA_VERSION, Summary};
 use crate::enrich::{Enricher, Tags};
 use crate::flow::Flow;
@@ -144,5 +146,100 @@ impl DnsView {
             summary,
             names,
         }
+    }
+}
+
+/// A DNS question as one NDJSON or CSV record: lists joined by spaces.
+#[derive(Clone, Debug, Serialize)]
+pub struct DnsRow<'a> {
+    pub name: &'a str,
+    #[serde(rename = "type")]
+    pub qtype: &'a str,
+    pub queries: u64,
+    pub responses: String,
+    pub unanswered: u64,
+    pub answers: String,
+    pub client_count: u64,
+    pub clients: String,
+}
+
+impl Record for DnsRow<'_> {}
+
+fn responses_text(responses: &std::collections::BTreeMap<&'static str, u64>) -> String {
+    let parts: Vec<String> = responses
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    parts.join(", ")
+}
+
+impl Report for DnsReport {
+    type Row<'a> = DnsRow<'a>;
+
+    fn rows(&self) -> Rows<'_, DnsRow<'_>> {
+        Box::new(self.names.iter().map(|n| {
+            DnsRow {
+                name: &n.name,
+                qtype: &n.qtype,
+                queries: n.queries,
+                responses: responses_text(&n.responses),
+                unanswered: n.unanswered,
+                answers: n.answers.join(" "),
+                client_count: n.client_count,
+                clients: n
+                    .clients
+                    .iter()
+                    .map(IpAddr::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            }
+        }))
+    }
+
+    fn text(&self) -> Text<'_> {
+        let rows = self
+            .names
+            .iter()
+            .map(|n| {
+                let mut answers = n
+                    .answers
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if n.answers.len() > 3 {
+                    answers.push_str(&format!(" +{}", n.answers.len() - 3));
+                }
+                let mut responses = responses_text(&n.responses);
+                if n.unanswered > 0 {
+                    if !responses.is_empty() {
+                        responses.push_str(", ");
+                    }
+                    responses.push_str(&format!("none {}", n.unanswered));
+                }
+                vec![
+                    n.name.clone(),
+                    n.qtype.clone(),
+                    thousands(n.queries),
+                    responses,
+                    answers,
+                    thousands(n.client_count),
+                ]
+            })
+            .collect();
+        Text::Tables(vec![TextTable {
+            title: None,
+            columns: vec![
+                Column::text("Name"),
+                Column::text("Type"),
+                Column::number("Queries"),
+                Column::text("Responses"),
+                Column::text("Answers"),
+                Column::number("Clients"),
+            ],
+            rows,
+            empty: "no DNS queries",
+        }])
     }
 }

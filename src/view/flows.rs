@@ -7,6 +7,8 @@ use std::net::IpAddr;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use super::cells::{bytes, duration, endpoint, thousands};
+use super::report::{Column, Report, Rows, StreamedTable, Text};
 use super::{SCHEMA_VERSION, Summary, proto_name, seconds};
 use crate::capture::{Precision, Timestamp};
 use crate::dissect::tcp_flags;
@@ -496,6 +498,69 @@ impl View for FlowsView {
         }
         Ok(())
     }
+}
+
+impl Report for FlowsReport {
+    type Row<'a>
+        = FlowRecord<'a>
+    where
+        Self: 'a;
+
+    fn rows(&self) -> Rows<'_, FlowRecord<'_>> {
+        Box::new(self.flows.iter())
+    }
+
+    fn text(&self) -> Text<'_> {
+        Text::Streamed(StreamedTable {
+            columns: &FLOW_COLUMNS,
+            empty: NO_FLOWS,
+            rows: Box::new(|| Box::new(self.flows.iter().map(|f| flow_cells(&f)))),
+        })
+    }
+}
+
+/// Sent and received share a column, one above the other, so the service and server name
+/// fit beside them in 100 columns.
+const FLOW_COLUMNS: [Column; 8] = [
+    Column::text("Proto"),
+    Column::text("Source"),
+    Column::text("Destination"),
+    Column::number("Pkts →←"),
+    Column::number("Bytes →←"),
+    Column::number("Duration"),
+    Column::text("State"),
+    Column::text("Service"),
+];
+
+const NO_FLOWS: &str = "no flows";
+
+fn flow_cells(f: &FlowRecord<'_>) -> Vec<String> {
+    let state = match (f.tcp_state, f.icmp_id) {
+        (Some(state), _) => state.to_string(),
+        (None, Some(id)) => format!("echo {id}"),
+        (None, None) => String::new(),
+    };
+    vec![
+        f.proto.to_string(),
+        endpoint(f.src_ip, f.src_port, f.src_country),
+        endpoint(f.dst_ip, f.dst_port, f.dst_country),
+        format!(
+            "{}\n{}",
+            thousands(f.packets_sent),
+            thousands(f.packets_received)
+        ),
+        format!("{}\n{}", bytes(f.bytes_sent), bytes(f.bytes_received)),
+        duration(f.duration_s),
+        state,
+        // The service, then the server's name; a port's guess is shown in parentheses: the
+        // payload did not confirm it.
+        match (f.service_source, &f.server_name) {
+            ("port", None) => format!("({})", f.service),
+            ("port", Some(name)) => format!("({}) {name}", f.service),
+            (_, None) => f.service.to_string(),
+            (_, Some(name)) => format!("{} {name}", f.service),
+        },
+    ]
 }
 
 #[cfg(test)]

@@ -6,6 +6,9 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::cells::{bar, bytes, percent, thousands};
+use super::report::{Column, Record, Report, Rows, Text, TextTable};
+use super::tally::share_table;
 use super::tally::{Share, Tally, fraction};
 use super::{Enriched, SCHEMA_VERSION, Summary};
 use crate::enrich::{AddressInfo, CountryCode, Enricher, Tags};
@@ -255,5 +258,98 @@ impl View for GeoView {
             self.drilled_bytes += flow.total_bytes();
         }
         Ok(())
+    }
+}
+
+/// Geo rows: countries, or the drilled-into country's addresses.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum GeoRow<'a> {
+    Place(&'a PlaceRow),
+    Address(&'a AddressRow),
+}
+
+impl Record for GeoRow<'_> {}
+
+impl Report for GeoReport {
+    type Row<'a> = GeoRow<'a>;
+
+    fn rows(&self) -> Rows<'_, GeoRow<'_>> {
+        match &self.detail {
+            Some(detail) => Box::new(detail.addresses.iter().map(GeoRow::Address)),
+            None => Box::new(self.countries.iter().map(GeoRow::Place)),
+        }
+    }
+
+    fn text(&self) -> Text<'_> {
+        if let Some(detail) = &self.detail {
+            let addresses = TextTable {
+                title: Some(format!("Addresses in {}", detail.country)),
+                columns: vec![
+                    Column::text("Address"),
+                    Column::text("City"),
+                    Column::text("AS"),
+                    Column::number("Flows"),
+                    Column::number("Sent to"),
+                    Column::number("Recv from"),
+                ],
+                rows: detail
+                    .addresses
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            a.address.to_string(),
+                            a.city.clone().unwrap_or_default(),
+                            match (&a.asn, &a.as_org) {
+                                (Some(n), Some(org)) => format!("AS{n} {org}"),
+                                (Some(n), None) => format!("AS{n}"),
+                                _ => String::new(),
+                            },
+                            thousands(a.flows),
+                            bytes(a.bytes_to),
+                            bytes(a.bytes_from),
+                        ]
+                    })
+                    .collect(),
+                empty: "  (no traffic with this country)",
+            };
+            let services = share_table(
+                &format!("Services with {}", detail.country),
+                "Service",
+                &detail.services,
+                Some(25),
+            );
+            return Text::Tables(vec![addresses, services]);
+        }
+        let max = self.countries.iter().map(|c| c.share).fold(0.0, f64::max);
+        let rows = self
+            .countries
+            .iter()
+            .map(|c| {
+                vec![
+                    c.country.clone(),
+                    thousands(c.flows),
+                    thousands(c.addresses),
+                    bytes(c.bytes_to),
+                    bytes(c.bytes_from),
+                    percent(c.share),
+                    bar(if max > 0.0 { c.share / max } else { 0.0 }, 24),
+                ]
+            })
+            .collect();
+        Text::Tables(vec![TextTable {
+            title: None,
+            columns: vec![
+                Column::text("Country"),
+                Column::number("Flows"),
+                Column::number("Addrs"),
+                Column::number("Sent to"),
+                Column::number("Recv from"),
+                Column::number("Share"),
+                Column::text(""),
+            ],
+            rows,
+            empty: "no flows",
+        }])
     }
 }

@@ -5,6 +5,8 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::SCHEMA_VERSION;
+use super::cells::bytes;
+use super::report::{Column, Record, Report, Rows, Text, TextTable};
 use crate::enrich::geoip::{BUNDLED_LICENCE, BUNDLED_NAME, BUNDLED_VERSION};
 use crate::enrich::{AddressInfo, CountryCode, DatabaseInfo, GeoIp, describe};
 
@@ -80,5 +82,83 @@ impl LookupReport {
                 })
                 .collect(),
         }
+    }
+}
+
+impl Record for &AddressRecord {}
+
+impl Report for LookupReport {
+    type Row<'a> = &'a AddressRecord;
+
+    fn rows(&self) -> Rows<'_, &AddressRecord> {
+        Box::new(self.addresses.iter())
+    }
+
+    fn text(&self) -> Text<'_> {
+        Text::Tables(vec![TextTable {
+            title: None,
+            columns: vec![
+                Column::text("Address"),
+                Column::text("Country"),
+                Column::text("Label"),
+                Column::text("City"),
+                Column::text("AS"),
+            ],
+            rows: self
+                .addresses
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.address.to_string(),
+                        a.country.map(|c| c.to_string()).unwrap_or_default(),
+                        a.label.unwrap_or("").to_string(),
+                        a.city.clone().unwrap_or_default(),
+                        match (&a.asn, &a.as_org) {
+                            (Some(n), Some(org)) => format!("AS{n} {org}"),
+                            (Some(n), None) => format!("AS{n}"),
+                            _ => String::new(),
+                        },
+                    ]
+                })
+                .collect(),
+            empty: "no addresses",
+        }])
+    }
+}
+
+impl Record for &crate::enrich::DatabaseInfo {}
+
+impl Report for GeoInfoReport {
+    type Row<'a> = &'a crate::enrich::DatabaseInfo;
+
+    fn rows(&self) -> Rows<'_, &crate::enrich::DatabaseInfo> {
+        Box::new(self.databases.iter())
+    }
+
+    fn text(&self) -> Text<'_> {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for db in &self.databases {
+            rows.push(vec!["source".into(), db.source.clone()]);
+            rows.push(vec!["type".into(), db.database_type.clone()]);
+            rows.push(vec!["built".into(), db.build_time.clone()]);
+            rows.push(vec!["IP version".into(), db.ip_version.to_string()]);
+            rows.push(vec!["size".into(), bytes(db.size_bytes)]);
+            if let Some(d) = &db.description {
+                rows.push(vec!["description".into(), d.clone()]);
+            }
+            if db.source == "bundled" {
+                rows.push(vec![
+                    "package".into(),
+                    format!("{} {}", self.bundled.package, self.bundled.version),
+                ]);
+                rows.push(vec!["licence".into(), self.bundled.licence.to_string()]);
+            }
+        }
+        Text::Tables(vec![TextTable {
+            title: None,
+            columns: vec![Column::text("GeoIP"), Column::text("")],
+            rows,
+            empty: "GeoIP lookups are off (--no-geoip)",
+        }])
     }
 }

@@ -2,11 +2,13 @@
 //! [`View`](crate::pipeline::View) that [`run`](crate::pipeline::run) feeds. Renderers in
 //! `output` turn any view's report into text, JSON, NDJSON or CSV.
 
+pub mod cells;
 pub mod dns;
 pub mod flows;
 pub mod geo;
 pub mod lookup;
 pub mod protocols;
+pub mod report;
 pub mod stats;
 pub mod tally;
 

@@ -4,6 +4,8 @@ use std::io;
 
 use serde::Serialize;
 
+use super::report::{Report, Rows, Text};
+use super::tally::{SectionRow, share_rows, share_table};
 use super::tally::{Share, Tally};
 use super::{Enriched, SCHEMA_VERSION, Summary, proto_name};
 use crate::enrich::{Enricher, Tags};
@@ -83,5 +85,35 @@ impl ProtocolsView {
             countries: self.countries.into_sorted(total),
             summary,
         }
+    }
+}
+
+impl Report for ProtocolsReport {
+    type Row<'a> = SectionRow<'a>;
+
+    fn rows(&self) -> Rows<'_, SectionRow<'_>> {
+        Box::new(
+            share_rows("transport", &self.transports)
+                .chain(share_rows("service", &self.services))
+                .chain(share_rows("country", &self.countries)),
+        )
+    }
+
+    fn text(&self) -> Text<'_> {
+        Text::Tables(vec![
+            share_table("By transport protocol", "Protocol", &self.transports, None),
+            share_table(
+                "By service ((port): guessed from the port number)",
+                "Service",
+                &self.services,
+                Some(25),
+            ),
+            share_table(
+                "By country (of each flow's remote end)",
+                "Country",
+                &self.countries,
+                Some(25),
+            ),
+        ])
     }
 }

@@ -1,13 +1,17 @@
 //! Statistics: the busiest sources and destinations, services, protocols and countries, and
 //! how long flows last.
 
+use std::borrow::Cow;
 use std::io;
 use std::net::IpAddr;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::cells::{bytes, thousands};
 use super::protocols::flow_place;
+use super::report::{Column, Report, Rows, Text, TextTable};
+use super::tally::{SectionRow, proto_label, share_rows, share_table};
 use super::tally::{Share, Tally};
 use super::{Enriched, SCHEMA_VERSION, Summary, proto_name};
 use crate::enrich::{CountryCode, Enricher, Tags};
@@ -296,6 +300,182 @@ impl View for StatsView {
             }
         }
         Ok(())
+    }
+}
+
+fn host_rows<'a>(section: &'a str, hosts: &'a [HostStat]) -> impl Iterator<Item = SectionRow<'a>> {
+    hosts.iter().map(move |h| SectionRow {
+        section: Cow::Borrowed(section),
+        name: Cow::Owned(h.address.to_string()),
+        port_guess: None,
+        country: h.country.as_ref().map(|c| c.as_str()).or(h.label),
+        flows: h.flows,
+        packets: Some(h.packets),
+        bytes: Some(h.bytes),
+        share: None,
+    })
+}
+
+fn host_table(
+    title: &str,
+    hosts: &[HostStat],
+    flows_header: &'static str,
+    bytes_header: &'static str,
+) -> TextTable {
+    TextTable {
+        title: Some(title.to_string()),
+        columns: vec![
+            Column::text("Address"),
+            Column::text("Where"),
+            Column::number(flows_header),
+            Column::number("Packets"),
+            Column::number(bytes_header),
+        ],
+        rows: hosts
+            .iter()
+            .map(|h| {
+                vec![
+                    h.address.to_string(),
+                    h.country
+                        .map_or_else(|| h.label.unwrap_or("").to_string(), |c| c.to_string()),
+                    thousands(h.flows),
+                    thousands(h.packets),
+                    bytes(h.bytes),
+                ]
+            })
+            .collect(),
+        empty: "  (none)",
+    }
+}
+
+impl Report for StatsReport {
+    type Row<'a> = SectionRow<'a>;
+
+    fn rows(&self) -> Rows<'_, SectionRow<'_>> {
+        let mut rows: Vec<SectionRow<'_>> =
+            host_rows("top_sources_by_bytes", &self.top_sources_by_bytes)
+                .chain(host_rows(
+                    "top_sources_by_flows",
+                    &self.top_sources_by_flows,
+                ))
+                .chain(host_rows(
+                    "top_destinations_by_bytes",
+                    &self.top_destinations_by_bytes,
+                ))
+                .chain(host_rows(
+                    "top_destinations_by_flows",
+                    &self.top_destinations_by_flows,
+                ))
+                .chain(share_rows("top_protocols", &self.top_protocols))
+                .chain(share_rows("top_services", &self.top_services))
+                .chain(share_rows(
+                    "top_server_names_by_bytes",
+                    &self.top_server_names_by_bytes,
+                ))
+                .chain(share_rows(
+                    "top_server_names_by_flows",
+                    &self.top_server_names_by_flows,
+                ))
+                .chain(share_rows("top_countries", &self.top_countries))
+                .collect();
+        for row in &self.duration_histogram.protocols {
+            for (bucket, flows) in self.duration_histogram.buckets.iter().zip(&row.flows) {
+                rows.push(SectionRow {
+                    section: Cow::Owned(format!("duration:{}", row.proto)),
+                    name: Cow::Borrowed(bucket),
+                    port_guess: None,
+                    country: None,
+                    flows: *flows,
+                    packets: None,
+                    bytes: None,
+                    share: None,
+                });
+            }
+        }
+        Box::new(rows.into_iter())
+    }
+
+    fn text(&self) -> Text<'_> {
+        let n = self.top;
+        let mut columns = vec![Column::text("Proto")];
+        columns.extend(
+            self.duration_histogram
+                .buckets
+                .iter()
+                .map(|b| Column::number(b)),
+        );
+        let histogram = TextTable {
+            title: Some("Flow durations (flows per bucket)".to_string()),
+            columns,
+            rows: self
+                .duration_histogram
+                .protocols
+                .iter()
+                .map(|row| {
+                    std::iter::once(proto_label(&row.proto))
+                        .chain(row.flows.iter().map(|f| thousands(*f)))
+                        .collect()
+                })
+                .collect(),
+            empty: "  (no flows)",
+        };
+        Text::Tables(vec![
+            host_table(
+                &format!("Top {n} sources by bytes sent"),
+                &self.top_sources_by_bytes,
+                "Flows out",
+                "Bytes sent",
+            ),
+            host_table(
+                &format!("Top {n} sources by flows"),
+                &self.top_sources_by_flows,
+                "Flows out",
+                "Bytes sent",
+            ),
+            host_table(
+                &format!("Top {n} destinations by bytes received"),
+                &self.top_destinations_by_bytes,
+                "Flows in",
+                "Bytes recv",
+            ),
+            host_table(
+                &format!("Top {n} destinations by flows"),
+                &self.top_destinations_by_flows,
+                "Flows in",
+                "Bytes recv",
+            ),
+            share_table(
+                &format!("Top {n} protocols"),
+                "Protocol",
+                &self.top_protocols,
+                None,
+            ),
+            share_table(
+                &format!("Top {n} services"),
+                "Service",
+                &self.top_services,
+                None,
+            ),
+            share_table(
+                &format!("Top {n} server names by bytes"),
+                "Server name",
+                &self.top_server_names_by_bytes,
+                Some(40),
+            ),
+            share_table(
+                &format!("Top {n} server names by flows"),
+                "Server name",
+                &self.top_server_names_by_flows,
+                Some(40),
+            ),
+            share_table(
+                &format!("Top {n} countries"),
+                "Country",
+                &self.top_countries,
+                None,
+            ),
+            histogram,
+        ])
     }
 }
 

@@ -1,8 +1,13 @@
 //! Counting flows, packets and bytes into named buckets, shared by the aggregate views.
 
-use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
+
+use super::cells::{bytes, percent, thousands};
+use super::report::{Column, Record, TextTable};
+use crate::enrich::service::proto_service;
 
 /// Flows, packets and bytes of one bucket, and its share of the total bytes.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
@@ -93,5 +98,95 @@ pub fn fraction(part: u64, total: u64) -> f64 {
         0.0
     } else {
         part as f64 / total as f64
+    }
+}
+
+/// A row of a view made of several named lists, for NDJSON and CSV.
+#[derive(Clone, Debug, Serialize)]
+pub struct SectionRow<'a> {
+    pub section: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    /// Service rows: whether the name is the port's guess.
+    pub port_guess: Option<bool>,
+    pub country: Option<&'a str>,
+    pub flows: u64,
+    pub packets: Option<u64>,
+    pub bytes: Option<u64>,
+    pub share: Option<f64>,
+}
+
+impl Record for SectionRow<'_> {}
+
+pub(crate) fn share_rows<'a>(
+    section: &'a str,
+    shares: &'a [Share],
+) -> impl Iterator<Item = SectionRow<'a>> {
+    shares.iter().map(move |s| SectionRow {
+        section: Cow::Borrowed(section),
+        name: Cow::Borrowed(&s.name),
+        port_guess: s.port_guess,
+        country: None,
+        flows: s.flows,
+        packets: Some(s.packets),
+        bytes: Some(s.bytes),
+        share: Some(s.share),
+    })
+}
+
+/// A protocol as people know it: `igmp` rather than the number the JSON carries for it.
+pub(crate) fn proto_label(name: &str) -> String {
+    match name.parse::<u8>() {
+        Ok(number) => format!("{} ({number})", proto_service(number)),
+        Err(_) => name.to_string(),
+    }
+}
+
+pub(crate) fn share_table(
+    title: &str,
+    first: &'static str,
+    shares: &[Share],
+    limit: Option<usize>,
+) -> TextTable {
+    let shown = limit.unwrap_or(usize::MAX).min(shares.len());
+    let protocols = first == "Protocol";
+    let mut rows: Vec<Vec<String>> = shares[..shown]
+        .iter()
+        .map(|s| {
+            vec![
+                if protocols {
+                    proto_label(&s.name)
+                } else if s.port_guess == Some(true) {
+                    format!("{} (port)", s.name)
+                } else {
+                    s.name.clone()
+                },
+                thousands(s.flows),
+                thousands(s.packets),
+                bytes(s.bytes),
+                percent(s.share),
+            ]
+        })
+        .collect();
+    if shown < shares.len() {
+        let rest = &shares[shown..];
+        rows.push(vec![
+            format!("({} more)", rest.len()),
+            thousands(rest.iter().map(|s| s.flows).sum()),
+            thousands(rest.iter().map(|s| s.packets).sum()),
+            bytes(rest.iter().map(|s| s.bytes).sum()),
+            percent(rest.iter().map(|s| s.share).sum()),
+        ]);
+    }
+    TextTable {
+        title: Some(title.to_string()),
+        columns: vec![
+            Column::text(first),
+            Column::number("Flows"),
+            Column::number("Packets"),
+            Column::number("Bytes"),
+            Column::number("Share"),
+        ],
+        rows,
+        empty: "  (none)",
     }
 }

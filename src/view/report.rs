@@ -1,0 +1,79 @@
+//! What a view's report looks like in each format, said as data: the rows NDJSON and CSV print,
+//! and the tables the text format draws. `output` draws them; a view never writes bytes itself.
+
+use serde::Serialize;
+
+/// A report every renderer can take: the whole of it as JSON (`Serialize`), its rows as NDJSON
+/// or CSV, its tables as text.
+pub trait Report: Serialize {
+    type Row<'a>: Record
+    where
+        Self: 'a;
+    /// The records NDJSON and CSV print, one per line.
+    fn rows(&self) -> Rows<'_, Self::Row<'_>>;
+    /// The text format's tables.
+    fn text(&self) -> Text<'_>;
+}
+
+/// One NDJSON or CSV record.
+pub trait Record: Serialize {
+    /// Append the record as one line of compact JSON, without the newline. Records written by
+    /// the million have a faster writer (the flow record's is in `output`).
+    fn write_json_line(&self, line: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(line, self)
+    }
+}
+
+/// Rows produced one at a time.
+pub type Rows<'a, T> = Box<dyn Iterator<Item = T> + 'a>;
+
+/// The text format of a report.
+pub enum Text<'a> {
+    /// Tables printed one after the other, a blank line between them.
+    Tables(Vec<TextTable>),
+    /// One long untitled table whose text is never held whole: `rows` is called once to measure
+    /// the columns and again to print them.
+    Streamed(StreamedTable<'a>),
+}
+
+/// A table of [`Text::Streamed`].
+pub struct StreamedTable<'a> {
+    pub columns: &'a [Column],
+    /// What to print instead of an empty table.
+    pub empty: &'static str,
+    pub rows: Box<dyn Fn() -> Rows<'a, Vec<String>> + 'a>,
+}
+
+/// One titled table of a text report.
+#[derive(Clone, Debug)]
+pub struct TextTable {
+    pub title: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    /// What to print instead of an empty table.
+    pub empty: &'static str,
+}
+
+/// A text-table column.
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub header: &'static str,
+    /// Numbers are right-aligned and never wrapped.
+    pub numeric: bool,
+}
+
+impl Column {
+    pub const fn text(header: &'static str) -> Column {
+        Column {
+            header,
+            numeric: false,
+        }
+    }
+
+    pub const fn number(header: &'static str) -> Column {
+        Column {
+            header,
+            numeric: true,
+        }
+    }
+}
