@@ -48,6 +48,7 @@ impl From<Exit> for ExitCode {
 
 fn main() -> ExitCode {
     app::allocator::keep_freed_memory();
+    app::sigbus::install();
     let cli = Cli::parse();
     let interrupt = Interrupt::default();
     ctrl_c::install(&interrupt);

@@ -260,8 +260,9 @@ fn a_large_file_reads_alike_mapped_on_one_thread_or_two_and_streamed() {
 }
 
 /// A file that shrinks while it is mapped (another program truncates it) cannot be read past
-/// its new end; that is a one-line error naming the file, exit status 1, not a crash. The
-/// debug-build hook truncates the file right after it is mapped, deterministically.
+/// its new end; that is a one-line error naming the file, exit status 1, not a crash (the
+/// binary's SIGBUS handler, from what the library's `fault_at` tells). The debug-build hook
+/// maps a short file as if it were long, which is what a truncation after mapping leaves.
 #[test]
 fn a_file_truncated_while_mapped_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();

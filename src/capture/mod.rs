@@ -4,8 +4,9 @@
 //! The format is recognised from the magic bytes, never from the file name: several real
 //! `.pcap` files are pcapng inside.
 
+mod block;
 mod pcap;
-mod pcap_old;
+mod pcap_swapped;
 mod pcapng;
 mod reader;
 mod slice;
@@ -15,7 +16,7 @@ use std::io::Read;
 
 use thiserror::Error;
 
-pub use reader::MAX_RECORD_LEN;
+pub use block::MAX_RECORD_LEN;
 pub use slice::CHECKPOINT_INTERVAL;
 pub use timestamp::{Precision, Timestamp};
 

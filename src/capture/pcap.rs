@@ -3,13 +3,12 @@
 
 use pcap_parser::PcapBlockOwned;
 
-use super::pcap_old::LengthOrder;
-use super::reader::BlockHandler;
+use super::block::{BlockHandler, LengthOrder, u16_at, u32_at};
 use super::{CaptureError, CaptureFormat, Frame, Precision, ReadOutcome, Timestamp};
 
 const FILE_HEADER_LEN: usize = 24;
 
-pub(super) struct LegacyHandler {
+pub(super) struct PcapHandler {
     big_endian: bool,
     length_order: Option<LengthOrder>,
     record_header_len: usize,
@@ -19,7 +18,7 @@ pub(super) struct LegacyHandler {
     frames: u64,
 }
 
-impl LegacyHandler {
+impl PcapHandler {
     /// Check the 24-byte file header ourselves, so a damaged one gets a precise message.
     pub(super) fn check_header(data: &[u8], format: CaptureFormat) -> Result<Self, CaptureError> {
         let bad = |detail: String| CaptureError::BadHeader {
@@ -34,23 +33,9 @@ impl LegacyHandler {
         }
         let magic = u32::from_le_bytes([data[0], data[1], data[2], data[3]]);
         let big_endian = magic & 0xffff == 0xb2a1;
-        let u16_at = |at: usize| {
-            let b = [data[at], data[at + 1]];
-            if big_endian {
-                u16::from_be_bytes(b)
-            } else {
-                u16::from_le_bytes(b)
-            }
-        };
-        let u32_at = |at: usize| {
-            let b = [data[at], data[at + 1], data[at + 2], data[at + 3]];
-            if big_endian {
-                u32::from_be_bytes(b)
-            } else {
-                u32::from_le_bytes(b)
-            }
-        };
-        let (major, minor) = (u16_at(4), u16_at(6));
+        // The header's length was checked above: every field is there.
+        let field16 = |at: usize| u16_at(data, at, big_endian).unwrap_or(0);
+        let (major, minor) = (field16(4), field16(6));
         // Format 2.3 swapped the order of the two record lengths; files before it (and DG/UX's
         // 543.0) use the old order, and some 2.3 writers kept it too.
         let length_order = match (major, minor) {
@@ -70,8 +55,8 @@ impl LegacyHandler {
         };
         // The upper 16 bits of the link-type field carry FCS flags in newer files; the link
         // type proper is the low 16 bits.
-        let linktype = u32_at(20) & 0xffff;
-        Ok(LegacyHandler {
+        let linktype = u32_at(data, 20, big_endian).unwrap_or(0) & 0xffff;
+        Ok(PcapHandler {
             big_endian,
             length_order: if format == CaptureFormat::PcapModified {
                 None
@@ -101,25 +86,16 @@ impl LegacyHandler {
 
     /// The captured length a record header at the start of `data` announces.
     fn captured_len(&self, data: &[u8]) -> Option<u32> {
-        let (first, second) = (self.u32_at(data, 8)?, self.u32_at(data, 12));
+        let first = u32_at(data, 8, self.big_endian)?;
+        let second = u32_at(data, 12, self.big_endian);
         Some(match (self.length_order, second) {
-            (Some(LengthOrder::Swapped), Some(second)) => second,
-            (Some(LengthOrder::MaybeSwapped), Some(second)) => first.min(second),
+            (Some(order), Some(second)) => order.captured_and_original(first, second).0,
             _ => first,
-        })
-    }
-
-    fn u32_at(&self, data: &[u8], at: usize) -> Option<u32> {
-        let b: [u8; 4] = data.get(at..at + 4)?.try_into().ok()?;
-        Some(if self.big_endian {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
         })
     }
 }
 
-impl BlockHandler for LegacyHandler {
+impl BlockHandler for PcapHandler {
     fn handle(&mut self, block: PcapBlockOwned<'_>, on_frame: &mut dyn FnMut(&Frame<'_>)) {
         if let PcapBlockOwned::Legacy(record) = block {
             self.frames += 1;

@@ -5,7 +5,7 @@ use pcap_parser::pcapng::{Block, OptionCode};
 use pcap_parser::traits::PcapNGPacketBlock;
 use pcap_parser::{InterfaceDescriptionBlock, PcapBlockOwned};
 
-use super::reader::BlockHandler;
+use super::block::{self, BlockHandler};
 use super::{CaptureError, Frame, Precision, ReadOutcome, Timestamp};
 
 const SHB_TYPE: u32 = 0x0a0d_0d0a;
@@ -44,15 +44,8 @@ impl Interface {
             .options
             .iter()
             .find(|o| o.code == OptionCode::IfTsoffset)
-            .and_then(|o| o.value().get(..8))
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map_or(0, |b| {
-                if big_endian {
-                    i64::from_be_bytes(b)
-                } else {
-                    i64::from_le_bytes(b)
-                }
-            });
+            .and_then(|o| block::i64_at(o.value(), 0, big_endian))
+            .unwrap_or(0);
         Interface {
             linktype: (idb.linktype.0 as u32) & 0xffff,
             snaplen: idb.snaplen,
@@ -84,7 +77,7 @@ impl Interface {
     }
 }
 
-pub(super) struct NgHandler {
+pub(super) struct PcapNgHandler {
     big_endian: bool,
     interfaces: Vec<Interface>,
     frames: u64,
@@ -96,7 +89,7 @@ pub(super) struct NgHandler {
     bad_resolution_interfaces: u64,
 }
 
-impl NgHandler {
+impl PcapNgHandler {
     pub(super) fn check_header(data: &[u8]) -> Result<Self, CaptureError> {
         let bad = |detail: String| CaptureError::BadHeader {
             format: "pcapng",
@@ -118,7 +111,7 @@ impl NgHandler {
                 )));
             }
         };
-        let handler = NgHandler {
+        let handler = PcapNgHandler {
             big_endian,
             interfaces: Vec::new(),
             frames: 0,
@@ -141,21 +134,11 @@ impl NgHandler {
     }
 
     fn u32_at(&self, data: &[u8], at: usize) -> Option<u32> {
-        let b: [u8; 4] = data.get(at..at + 4)?.try_into().ok()?;
-        Some(if self.big_endian {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        })
+        block::u32_at(data, at, self.big_endian)
     }
 
     fn u16_at(&self, data: &[u8], at: usize) -> Option<u16> {
-        let b: [u8; 2] = data.get(at..at + 2)?.try_into().ok()?;
-        Some(if self.big_endian {
-            u16::from_be_bytes(b)
-        } else {
-            u16::from_le_bytes(b)
-        })
+        block::u16_at(data, at, self.big_endian)
     }
 
     fn deliver(
@@ -190,7 +173,7 @@ impl NgHandler {
     }
 }
 
-impl BlockHandler for NgHandler {
+impl BlockHandler for PcapNgHandler {
     fn handle(&mut self, block: PcapBlockOwned<'_>, on_frame: &mut dyn FnMut(&Frame<'_>)) {
         let PcapBlockOwned::NG(block) = block else {
             return;
@@ -309,7 +292,7 @@ impl BlockHandler for NgHandler {
     }
 }
 
-impl NgHandler {
+impl PcapNgHandler {
     /// The parser reads block types little-endian; undo that for big-endian sections.
     fn normalize(&self, block_type: u32) -> u32 {
         if self.big_endian {

@@ -9,32 +9,18 @@ use std::rc::Rc;
 use circular::Buffer;
 use pcap_parser::nom;
 use pcap_parser::traits::PcapReaderIterator;
-use pcap_parser::{LegacyPcapReader, PcapBlockOwned, PcapError, PcapNGReader};
+use pcap_parser::{LegacyPcapReader, PcapError, PcapNGReader};
 
-use super::pcap::LegacyHandler;
-use super::pcap_old::OldPcapReader;
-use super::pcapng::NgHandler;
+use super::block::{BlockHandler, MAX_RECORD_LEN};
+use super::pcap::PcapHandler;
+use super::pcap_swapped::SwappedLengthsReader;
+use super::pcapng::PcapNgHandler;
 use super::slice::{Grammar, SliceReader};
 use super::{CaptureError, CaptureFormat, Frame, ReadOutcome, detect_format};
-
-/// Largest record or block we accept. Real packets stop at 256 KiB (the largest snaplen tools
-/// write); anything near this is a corrupt length field, and growing the buffer to follow it
-/// would let one bad header claim gigabytes of memory.
-pub const MAX_RECORD_LEN: usize = 64 << 20;
 
 /// Reads are issued in chunks of this size: large enough that refills are rare, small enough to
 /// stay in cache.
 const BUFFER_CAPACITY: usize = 1 << 20;
-
-/// What a format-specific handler does with the blocks the parser yields.
-pub(super) trait BlockHandler {
-    fn handle(&mut self, block: PcapBlockOwned<'_>, on_frame: &mut dyn FnMut(&Frame<'_>));
-    /// Describe the incomplete record at the start of `data` (the tail of a cut stream).
-    fn describe_incomplete(&self, data: &[u8]) -> String;
-    /// The length the record at the start of `data` claims, header included, if readable.
-    fn claimed_len(&self, data: &[u8]) -> Option<u64>;
-    fn finish(self, outcome: &mut ReadOutcome);
-}
 
 /// A reader that retries interrupted reads and keeps the last I/O error, because the parser
 /// reports read failures without their cause.
@@ -96,7 +82,7 @@ pub(super) fn decode_stream<R: Read>(
     };
     match format {
         CaptureFormat::Pcap | CaptureFormat::PcapModified => {
-            let handler = LegacyHandler::check_header(buffer.data(), format)?;
+            let handler = PcapHandler::check_header(buffer.data(), format)?;
             let bad_header = |e: PcapError<&[u8]>| CaptureError::BadHeader {
                 format: format.name(),
                 detail: e.to_string(),
@@ -109,14 +95,15 @@ pub(super) fn decode_stream<R: Read>(
                 }
                 Some(order) => {
                     let big_endian = handler.big_endian();
-                    let reader = OldPcapReader::from_buffer(buffer, input, big_endian, order)
-                        .map_err(bad_header)?;
+                    let reader =
+                        SwappedLengthsReader::from_buffer(buffer, input, big_endian, order)
+                            .map_err(bad_header)?;
                     drive(reader, handler, &last_error, &mut on_frame, &mut outcome)?;
                 }
             }
         }
         CaptureFormat::PcapNg => {
-            let handler = NgHandler::check_header(buffer.data())?;
+            let handler = PcapNgHandler::check_header(buffer.data())?;
             let reader =
                 PcapNGReader::from_buffer(buffer, input).map_err(|e| CaptureError::BadHeader {
                     format: format.name(),
@@ -158,7 +145,7 @@ pub(super) fn decode_slice(
     };
     match format {
         CaptureFormat::Pcap | CaptureFormat::PcapModified => {
-            let handler = LegacyHandler::check_header(data, format)?;
+            let handler = PcapHandler::check_header(data, format)?;
             let (_, header) = pcap_parser::parse_pcap_header(data).map_err(bad_header)?;
             let grammar = match handler.length_order() {
                 None => Grammar::legacy(header),
@@ -178,7 +165,7 @@ pub(super) fn decode_slice(
             )?;
         }
         CaptureFormat::PcapNg => {
-            let handler = NgHandler::check_header(data)?;
+            let handler = PcapNgHandler::check_header(data)?;
             pcap_parser::pcapng::parse_sectionheaderblock(data).map_err(bad_header)?;
             let grammar = Grammar::Ng { big_endian: false };
             drive_in_place(

@@ -10,8 +10,8 @@ use pcap_parser::{
     parse_pcap_frame_be, parse_pcap_frame_modified,
 };
 
-use super::pcap_old::{self, LengthOrder};
-use super::reader::MAX_RECORD_LEN;
+use super::block::{LengthOrder, MAX_RECORD_LEN};
+use super::pcap_swapped;
 
 /// How often (in bytes of input) the decoder reports its position to its caller, which may
 /// release the pages behind it, move a progress bar, or ask it to stop.
@@ -103,7 +103,7 @@ impl<C: FnMut(usize) -> bool> PcapReaderIterator for SliceReader<'_, C> {
             }
             Grammar::Old {
                 big_endian, order, ..
-            } => match pcap_old::parse_record(data, *big_endian, *order) {
+            } => match pcap_swapped::parse_record(data, *big_endian, *order) {
                 Ok((len, block)) => Ok((len, PcapBlockOwned::Legacy(block))),
                 Err(_) => return Err(PcapError::UnexpectedEof),
             },

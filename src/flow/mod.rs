@@ -152,7 +152,7 @@ pub struct Flow {
     /// Payload packets of each side (by [`Side::index`]) handed to identification.
     pub(crate) inspected: [u8; 2],
     /// Where identification keeps what it learns of this flow.
-    pub(crate) slot: crate::identify::inspector::Slot,
+    pub(crate) slot: crate::identify::Slot,
 }
 
 impl Flow {

@@ -10,8 +10,8 @@ use super::tcp_state::TcpConnection;
 use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
 use crate::capture::Timestamp;
 use crate::dissect::tcp_flags::{ACK, SYN};
-use crate::identify::inspector::{Identifier, Loan, Slot};
 use crate::identify::{App, PACKETS_PER_SIDE, Payload};
+use crate::identify::{Identifier, Loan, Slot};
 
 const NANOS_PER_SEC: u64 = 1_000_000_000;
 
@@ -742,7 +742,7 @@ mod tests {
 
     #[test]
     fn findings_follow_their_flows_in_chunks_and_after_a_drain_cut_short() {
-        use crate::identify::inspector::Identifier;
+        use crate::identify::Identifier;
         let query = |n: u32| crate::identify::dns::tests::query(7, &format!("host{n}.example"));
         let dns = |table: &mut FlowTable, n: u32, t: i64| {
             let (key, side) = FlowKey::new(

@@ -9,15 +9,21 @@
 
 mod bytes;
 pub mod dns;
-pub mod inspector;
+mod identifier;
+mod inspector;
+mod loan;
 pub mod md5;
 pub mod quic;
 mod signatures;
 pub mod tls;
+mod worker;
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
+pub use identifier::Identifier;
+pub use inspector::Slot;
+pub use loan::Loan;
 pub use md5::Digest as Fingerprint;
 use signatures::Found;
 use tls::Parsed;

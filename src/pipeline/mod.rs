@@ -8,10 +8,10 @@ use std::rc::Rc;
 
 use thiserror::Error;
 
+mod read_ahead;
 #[cfg(all(unix, target_pointer_width = "64"))]
 mod run;
 pub mod select;
-mod split;
 pub mod summary;
 
 pub use run::{CaptureReport, Finished, Job, View, run};
@@ -24,7 +24,7 @@ use crate::dissect::{self, Dissection, Malformed, NonIp, Transport};
 use crate::flow::{
     Contribution, Defragmenter, Flow, FlowKey, FlowTable, FragmentVerdict, Orphans, PROTO_TCP,
 };
-use crate::identify::inspector::Identifier;
+use crate::identify::Identifier;
 use crate::interrupt::Interrupt;
 use crate::source::{InputData, Inputs, OpenedInput, SourceError};
 
@@ -428,12 +428,12 @@ pub fn analyze_into<S: FlowSink>(
             #[cfg(all(unix, target_pointer_width = "64"))]
             InputData::Mapped(file) if config.threads.read_ahead() => {
                 let _guard = file.guard_faults();
-                split::decode_mapped(&file, &mut handler, index, &config.interrupt)
+                read_ahead::decode_mapped(&file, &mut handler, index, &config.interrupt)
             }
             #[cfg(all(unix, target_pointer_width = "64"))]
             InputData::Mapped(file) => {
                 let _guard = file.guard_faults();
-                split::decode_mapped_here(&file, &mut handler, index, &config.interrupt)
+                read_ahead::decode_mapped_here(&file, &mut handler, index, &config.interrupt)
             }
         };
         if handler.sink_error.is_some() {

@@ -8,8 +8,8 @@
 //!   decoder are given back every 8 MiB, so a 2 GB capture holds only the stretch between the
 //!   last release and the decoder (tens of MiB at most with two threads: the frames in flight).
 //! - A file that shrinks while mapped (another program truncates it) turns the next access past
-//!   its new end into SIGBUS instead of a short read. A handler reports that as a one-line error
-//!   naming the file and the offset, and exits with status 1.
+//!   its new end into SIGBUS instead of a short read. [`fault_at`] tells the binary's handler
+//!   which file and offset, so it reports a one-line error and exits with status 1.
 
 use std::fs::File;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
@@ -40,7 +40,7 @@ impl MappedFile {
     pub fn map(file: &File, name: &str, progress: Option<ProgressBar>) -> Option<MappedFile> {
         // SAFETY: the mapping is read-only and outlives every slice taken from it (they borrow
         // `self`). Another program changing the file underneath is outside Rust's model but
-        // harmless here: a truncation raises SIGBUS (handled below); bytes rewritten in place
+        // harmless here: a truncation raises SIGBUS (see `fault_at`); bytes rewritten in place
         // are read as whatever they are then, like any other input, by parsers that check
         // every length. A test's longer mapping of a short file is the truncation case.
         let map = unsafe {
@@ -82,8 +82,8 @@ impl MappedFile {
         }
     }
 
-    /// While the returned guard lives, a fault inside this mapping (the file shrank) ends the
-    /// process with a one-line error instead of a crash.
+    /// While the returned guard lives, [`fault_at`] tells a fault inside this mapping (the
+    /// file shrank) from any other, for the caller's SIGBUS handler to report.
     pub fn guard_faults(&self) -> FaultGuard {
         fault_report::arm(&self.map, &self.name)
     }
@@ -105,8 +105,25 @@ fn page_size() -> usize {
     }
 }
 
-/// Disarms the SIGBUS report when the decoding of its file ends.
+/// Forgets the mapping being decoded when its decoding ends (see [`MappedFile::guard_faults`]).
 pub struct FaultGuard(());
+
+/// A memory fault inside the mapping of a capture being decoded: its file shrank (or its disk
+/// failed) after it was mapped.
+#[derive(Clone, Copy, Debug)]
+pub struct MappingFault {
+    /// The user's name for the file.
+    pub name: &'static [u8],
+    /// Where in the file the read failed.
+    pub offset: usize,
+}
+
+/// The mapping being decoded that `address` lies in, if any. Async-signal-safe (atomic loads
+/// only), for a SIGBUS handler: the library never installs one, prints or exits; without a
+/// handler such a fault ends the process as the system does.
+pub fn fault_at(address: usize) -> Option<MappingFault> {
+    fault_report::find(address)
+}
 
 impl Drop for FaultGuard {
     fn drop(&mut self) {
@@ -125,38 +142,23 @@ fn mapping_len_for_tests() -> Option<usize> {
 }
 
 mod fault_report {
-    //! The SIGBUS handler and what it reports. Everything it touches is prepared beforehand
-    //! in atomics, and it calls only async-signal-safe functions (`write`, `_exit`).
+    //! Which mapping a fault address belongs to: written when a decoding starts, read by the
+    //! binary's SIGBUS handler through [`super::fault_at`], so only atomics.
 
     use super::*;
-    use std::sync::{Once, OnceLock};
 
     static START: AtomicUsize = AtomicUsize::new(0);
     static END: AtomicUsize = AtomicUsize::new(0);
-    /// "ca-cli: error: NAME: " for the file being decoded, leaked (one per mapped input).
-    static PREFIX: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
-    static PREFIX_LEN: AtomicUsize = AtomicUsize::new(0);
-    static INSTALL: Once = Once::new();
-    /// The handler before ours (Rust's own, or the default), for faults that are not ours.
-    static PREVIOUS: OnceLock<Previous> = OnceLock::new();
-
-    struct Previous(libc::sigaction);
-    // SAFETY: plain data, written once before our handler is installed, then only read.
-    unsafe impl Sync for Previous {}
-    // SAFETY: as above: plain data, never mutated once shared.
-    unsafe impl Send for Previous {}
+    /// The user's name for the file being decoded, leaked (one per mapped input).
+    static NAME: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+    static NAME_LEN: AtomicUsize = AtomicUsize::new(0);
 
     pub(super) fn arm(map: &Mmap, name: &str) -> FaultGuard {
-        INSTALL.call_once(install);
-        let prefix: &'static mut [u8] = Box::leak(
-            format!("ca-cli: error: {name}: ")
-                .into_bytes()
-                .into_boxed_slice(),
-        );
-        PREFIX_LEN.store(prefix.len(), Ordering::SeqCst);
-        PREFIX.store(prefix.as_mut_ptr(), Ordering::SeqCst);
-        START.store(map.as_ptr() as usize, Ordering::SeqCst);
-        END.store(map.as_ptr() as usize + map.len(), Ordering::SeqCst);
+        let name: &'static mut [u8] = Box::leak(name.as_bytes().to_vec().into_boxed_slice());
+        NAME_LEN.store(name.len(), Ordering::SeqCst);
+        NAME.store(name.as_mut_ptr(), Ordering::SeqCst);
+        START.store(map.as_ptr().addr(), Ordering::SeqCst);
+        END.store(map.as_ptr().addr() + map.len(), Ordering::SeqCst);
         FaultGuard(())
     }
 
@@ -165,76 +167,17 @@ mod fault_report {
         END.store(0, Ordering::SeqCst);
     }
 
-    fn install() {
-        // SAFETY: a zeroed sigaction is a valid starting value; the handler has the
-        // SA_SIGINFO signature.
-        unsafe {
-            let mut previous: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(libc::SIGBUS, std::ptr::null(), &mut previous) != 0 {
-                return;
-            }
-            let _ = PREVIOUS.set(Previous(previous));
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = on_sigbus as *const () as usize;
-            // On the alternate stack Rust sets up, so a stack overflow reported as SIGBUS
-            // (macOS) still reaches Rust's own handler through ours.
-            action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
-            libc::sigemptyset(&mut action.sa_mask);
-            libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
-        }
-    }
-
-    extern "C" fn on_sigbus(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
-        // SAFETY: the kernel passes a valid siginfo for SA_SIGINFO handlers; si_addr means an
-        // address only for a fault the kernel raised (si_code > 0), not for kill(2).
-        let (code, address) = unsafe { ((*info).si_code, (*info).si_addr() as usize) };
+    pub(super) fn find(address: usize) -> Option<MappingFault> {
         let (start, end) = (START.load(Ordering::SeqCst), END.load(Ordering::SeqCst));
-        let ours = code > 0 && (start..end).contains(&address);
-        if !ours {
-            // Not our mapping: put the previous handler back; the faulting access runs again
-            // on return and meets it (or the default action, a core dump).
-            // SAFETY: sigaction and signal are async-signal-safe; PREVIOUS was set before this
-            // handler was installed.
-            unsafe {
-                match PREVIOUS.get() {
-                    Some(previous) => {
-                        libc::sigaction(libc::SIGBUS, &previous.0, std::ptr::null_mut());
-                    }
-                    None => {
-                        libc::signal(libc::SIGBUS, libc::SIG_DFL);
-                    }
-                }
-                // A sent signal does not come back by itself as a fault does.
-                if code <= 0 {
-                    libc::raise(libc::SIGBUS);
-                }
-            }
-            return;
+        if !(start..end).contains(&address) {
+            return None;
         }
-        let prefix = PREFIX.load(Ordering::SeqCst);
-        let prefix_len = PREFIX_LEN.load(Ordering::SeqCst);
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut offset = address - start;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (offset % 10) as u8;
-            offset /= 10;
-            if offset == 0 {
-                break;
-            }
-        }
-        const MIDDLE: &[u8] = b"cannot read past offset ";
-        const END_TEXT: &[u8] =
-            b": the file shrank while it was being read (truncated by another program?) or the disk failed\n";
-        // SAFETY: write and _exit are async-signal-safe; the buffers are valid for their
-        // lengths (the prefix is leaked, never freed).
-        unsafe {
-            libc::write(2, prefix.cast(), prefix_len);
-            libc::write(2, MIDDLE.as_ptr().cast(), MIDDLE.len());
-            libc::write(2, digits[at..].as_ptr().cast(), digits.len() - at);
-            libc::write(2, END_TEXT.as_ptr().cast(), END_TEXT.len());
-            libc::_exit(1);
-        }
+        let (name, len) = (NAME.load(Ordering::SeqCst), NAME_LEN.load(Ordering::SeqCst));
+        // SAFETY: NAME points to `len` leaked bytes, never freed, stored before START and END.
+        let name = unsafe { std::slice::from_raw_parts(name.cast_const(), len) };
+        Some(MappingFault {
+            name,
+            offset: address - start,
+        })
     }
 }

@@ -94,6 +94,15 @@ pub fn endpoint(ip: IpAddr, port: Option<u16>, country: Option<CountryCode>) -> 
     }
 }
 
+/// An autonomous system: `AS8075 Microsoft`, `AS8075`, or nothing.
+pub fn autonomous_system(asn: Option<u32>, org: Option<&str>) -> String {
+    match (asn, org) {
+        (Some(n), Some(org)) => format!("AS{n} {org}"),
+        (Some(n), None) => format!("AS{n}"),
+        (None, _) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::cells::{bar, bytes, percent, thousands};
+use super::cells::{autonomous_system, bar, bytes, percent, thousands};
 use super::report::{Column, Record, Report, Rows, Text, TextTable};
 use super::tally::share_table;
 use super::tally::{Share, Tally, fraction};
@@ -300,11 +300,7 @@ impl Report for GeoReport {
                         vec![
                             a.address.to_string(),
                             a.city.clone().unwrap_or_default(),
-                            match (&a.asn, &a.as_org) {
-                                (Some(n), Some(org)) => format!("AS{n} {org}"),
-                                (Some(n), None) => format!("AS{n}"),
-                                _ => String::new(),
-                            },
+                            autonomous_system(a.asn, a.as_org.as_deref()),
                             thousands(a.flows),
                             bytes(a.bytes_to),
                             bytes(a.bytes_from),

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::SCHEMA_VERSION;
-use super::cells::bytes;
+use super::cells::{autonomous_system, bytes};
 use super::report::{Column, Record, Report, Rows, Text, TextTable};
 use crate::enrich::geoip::{BUNDLED_LICENCE, BUNDLED_NAME, BUNDLED_VERSION};
 use crate::enrich::{AddressInfo, CountryCode, DatabaseInfo, GeoIp, describe};
@@ -113,11 +113,7 @@ impl Report for LookupReport {
                         a.country.map(|c| c.to_string()).unwrap_or_default(),
                         a.label.unwrap_or("").to_string(),
                         a.city.clone().unwrap_or_default(),
-                        match (&a.asn, &a.as_org) {
-                            (Some(n), Some(org)) => format!("AS{n} {org}"),
-                            (Some(n), None) => format!("AS{n}"),
-                            _ => String::new(),
-                        },
+                        autonomous_system(a.asn, a.as_org.as_deref()),
                     ]
                 })
                 .collect(),

@@ -10,16 +10,9 @@ use circular::Buffer;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{LegacyPcapBlock, PcapBlockOwned, PcapError};
 
-/// How a file's record lengths are ordered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum LengthOrder {
-    /// Original length first, captured length second.
-    Swapped,
-    /// Swapped only where the modern reading would capture more than the wire carried.
-    MaybeSwapped,
-}
+use super::block::{LengthOrder, u32_at};
 
-pub(super) struct OldPcapReader<R> {
+pub(super) struct SwappedLengthsReader<R> {
     reader: R,
     buffer: Buffer,
     big_endian: bool,
@@ -29,7 +22,7 @@ pub(super) struct OldPcapReader<R> {
     exhausted: bool,
 }
 
-impl<R: Read> OldPcapReader<R> {
+impl<R: Read> SwappedLengthsReader<R> {
     /// `buffer` holds the start of the file, file header included; the first block delivered is
     /// that header.
     pub(super) fn from_buffer(
@@ -42,7 +35,7 @@ impl<R: Read> OldPcapReader<R> {
             Ok((_, header)) => header,
             Err(_) => return Err(PcapError::HeaderNotRecognized),
         };
-        Ok(OldPcapReader {
+        Ok(SwappedLengthsReader {
             reader,
             buffer,
             big_endian,
@@ -61,30 +54,19 @@ pub(super) fn parse_record(
     big_endian: bool,
     order: LengthOrder,
 ) -> Result<(usize, LegacyPcapBlock<'_>), usize> {
-    let u32_at = |at: usize| {
-        let b = [data[at], data[at + 1], data[at + 2], data[at + 3]];
-        if big_endian {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        }
-    };
     if data.len() < 16 {
         return Err(16);
     }
-    let (first, second) = (u32_at(8), u32_at(12));
-    let (caplen, origlen) = match order {
-        LengthOrder::Swapped => (second, first),
-        LengthOrder::MaybeSwapped if first > second => (second, first),
-        LengthOrder::MaybeSwapped => (first, second),
-    };
+    // The record header's 16 bytes are there: every field reads.
+    let field = |at: usize| u32_at(data, at, big_endian).unwrap_or(0);
+    let (caplen, origlen) = order.captured_and_original(field(8), field(12));
     let total = (caplen as usize).checked_add(16).ok_or(usize::MAX)?;
     if data.len() < total {
         return Err(total);
     }
     let block = LegacyPcapBlock {
-        ts_sec: u32_at(0),
-        ts_usec: u32_at(4),
+        ts_sec: field(0),
+        ts_usec: field(4),
         caplen,
         origlen,
         data: &data[16..total],
@@ -92,7 +74,7 @@ pub(super) fn parse_record(
     Ok((total, block))
 }
 
-impl<R: Read> PcapReaderIterator for OldPcapReader<R> {
+impl<R: Read> PcapReaderIterator for SwappedLengthsReader<R> {
     fn next(&mut self) -> Result<(usize, PcapBlockOwned<'_>), PcapError<&[u8]>> {
         if !self.header_delivered {
             self.header_delivered = true;
