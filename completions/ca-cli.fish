@@ -69,6 +69,8 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
@@ -107,6 +109,8 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
@@ -146,6 +150,8 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
@@ -184,6 +190,8 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
@@ -222,6 +230,8 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
@@ -242,6 +252,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
@@ -255,6 +266,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'

@@ -136,7 +136,7 @@ pub struct FlowsArgs {
     pub sort: Option<SortArg>,
 
     /// Show only the first N flows (after sorting)
-    #[arg(long, short = 'n', value_name = "N")]
+    #[arg(long, short = 'n', value_name = "N", value_parser = at_least_one)]
     pub top: Option<usize>,
 
     #[command(flatten)]
@@ -157,7 +157,7 @@ pub struct StatsArgs {
     pub capture: CaptureArgs,
 
     /// Entries per top list
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10, value_parser = at_least_one)]
     pub top: usize,
 
     #[command(flatten)]
@@ -179,6 +179,11 @@ pub struct CaptureArgs {
     /// http(s):// URLs such as Azure Blob SAS URLs; several are analysed as one capture
     #[arg(required = true, value_name = "CAPTURE")]
     pub inputs: Vec<String>,
+
+    /// Read a file named more than once (or through a link) each time; by default it is read
+    /// once, with a warning
+    #[arg(long)]
+    pub allow_duplicates: bool,
 
     #[command(flatten)]
     pub download: DownloadArgs,
@@ -368,6 +373,11 @@ pub struct OutputArgs {
     /// #schema_version=N); JSON documents always carry it
     #[arg(long)]
     pub schema_line: bool,
+
+    /// Text tables: fit N columns (0: as wide as their content). Default: the terminal's width
+    /// (or $COLUMNS); in a pipe or file rows are never shortened
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -406,6 +416,15 @@ fn parse_time_bound(text: &str) -> Result<TimeBound, String> {
 fn parse_bytes(text: &str) -> Result<u64, String> {
     ca_cli::filter::parse_size(text)
         .ok_or_else(|| format!("'{text}' is not a byte count (examples: 1500, 10k, 2M)"))
+}
+
+/// A count of entries to show: `--top 0` would show nothing, so it is a mistake.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("0 would show nothing; give 1 or more (or leave --top out)".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use ca_cli::FlowListConfig;
 use ca_cli::enrich::GeoIp;
 use ca_cli::interrupt::Interrupt;
 use ca_cli::output::{self, FlowStream, Format, StreamFormat, text};
-use ca_cli::pipeline::{AnalysisError, CaptureReport, Job, Summary, View};
+use ca_cli::pipeline::{AnalysisError, CaptureReport, Job, View};
+use ca_cli::view::cells::thousands;
 use ca_cli::view::dns::DnsView;
 use ca_cli::view::flows::{FlowsView, SortKey};
 use ca_cli::view::geo::GeoView;
@@ -134,11 +135,26 @@ fn show<V: View>(
 where
     V::Report: Report,
 {
-    let job = configure::job(capture, output.quiet, interrupt)?;
+    let job = configure::job(capture, output, interrupt)?;
     let report = analyse(job, view)?;
-    render(&report, output)?;
+    // Text written to a file starts with the summary, which otherwise goes to stderr only.
+    let header = output.output.is_some().then(|| {
+        let (lines, warnings) = summary_text(&report);
+        [lines, warnings].concat()
+    });
+    write_output(output, |format, out, width| {
+        if format == Format::Text
+            && let Some(header) = &header
+        {
+            for line in header {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out)?;
+        }
+        Ok(output::render(&report, format, out, width)?)
+    })?;
     Ok(finish(
-        report.summary(),
+        &report,
         format_of(output),
         output,
         capture.analysis.strict,
@@ -152,7 +168,7 @@ fn flows(args: FlowsArgs, interrupt: &Interrupt) -> Result<Exit> {
         && args.sort.is_none()
         && args.top.is_none()
     {
-        let job = configure::job(&args.capture, args.output.quiet, interrupt)?;
+        let job = configure::job(&args.capture, &args.output, interrupt)?;
         let summary = write_output(&args.output, |_, out, _| {
             analyse(job, FlowStream::new(stream, out))
         })?;
@@ -204,17 +220,35 @@ fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     script
 }
 
+/// The summary as text (and what part of the flows is listed), then the warnings.
+fn summary_text(report: &impl CaptureReport) -> (Vec<String>, Vec<String>) {
+    let summary = report.summary();
+    let mut lines = text::summary_lines(summary);
+    if let Some((shown, selected)) = report.listed() {
+        lines.push(format!(
+            "showing {} of {} flows (--top)",
+            thousands(shown),
+            thousands(selected)
+        ));
+    }
+    let warnings = summary.warnings.iter().map(|w| format!("warning: {w}"));
+    (lines, warnings.collect())
+}
+
 /// Summary and warnings on stderr, and the exit status they imply.
-fn finish(summary: &Summary, format: Format, args: &OutputArgs, strict: bool) -> Exit {
+fn finish(report: &impl CaptureReport, format: Format, args: &OutputArgs, strict: bool) -> Exit {
+    let summary = report.summary();
     if !args.quiet {
         let mut err = io::stderr().lock();
-        if format == Format::Text {
-            for line in text::summary_lines(summary) {
-                let _ = writeln!(err, "ca-cli: {line}");
-            }
-        }
-        for warning in &summary.warnings {
-            let _ = writeln!(err, "ca-cli: warning: {warning}");
+        let (lines, warnings) = summary_text(report);
+        // Without text, only the warnings: the rest is in the JSON, NDJSON or CSV.
+        let lines = if format == Format::Text {
+            lines
+        } else {
+            Vec::new()
+        };
+        for line in lines.iter().chain(&warnings) {
+            let _ = writeln!(err, "ca-cli: {line}");
         }
     }
     let damaged = summary.cut_short || summary.malformed_packets > 0;

@@ -423,11 +423,19 @@ fn text_output_puts_the_table_on_stdout_and_the_summary_on_stderr() {
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stdout.starts_with("Proto"), "{stdout}");
+    assert!(stdout.starts_with("Start (UTC)"), "{stdout}");
+    let narrow = ca_cli()
+        .arg("flows")
+        .arg(fixture("zeek_http-get.pcap"))
+        .args(["--width", "100"])
+        .output()
+        .unwrap();
+    let narrow = String::from_utf8(narrow.stdout).unwrap();
     assert!(
-        stdout.lines().all(|l| l.chars().count() <= 100),
-        "fits 100 columns:\n{stdout}"
+        narrow.lines().all(|l| l.chars().count() <= 100),
+        "fits 100 columns:\n{narrow}"
     );
+    assert!(stdout.lines().any(|l| l.chars().count() > 100), "{stdout}");
     assert!(stderr.contains("ca-cli: 14 packets"), "{stderr}");
     let quiet = ca_cli()
         .arg("flows")

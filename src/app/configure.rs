@@ -3,6 +3,7 @@
 //! line or the databases fails before the capture is read.
 
 use std::io::{self, IsTerminal};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -14,7 +15,7 @@ use ca_cli::flow::IdleTimeouts;
 use ca_cli::interrupt::Interrupt;
 use ca_cli::output::Format;
 use ca_cli::pipeline::{Job, Selection};
-use ca_cli::source::{self, HttpOptions, InputSpec, SourceOptions};
+use ca_cli::source::{self, FileIdentity, HttpOptions, InputSpec, SourceOptions};
 
 use super::allocator;
 use crate::cli::{CaptureArgs, FilterArgs, FormatArg, GeoArgs, OutputArgs};
@@ -32,10 +33,14 @@ impl std::fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 /// The run a capture command asks for.
-pub fn job(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Job> {
+pub fn job(args: &CaptureArgs, output: &OutputArgs, interrupt: &Interrupt) -> Result<Job> {
     let (filter, description) = build_filter(&args.filter)?;
     let geo = GeoIp::open(&geo_config(&args.geo))?;
     let specs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::parse(a)).collect();
+    if let Some(path) = &output.output {
+        refuse_to_overwrite_an_input(path, &specs)?;
+    }
+    let quiet = output.quiet;
     // Why one thread per core, up to three: benches/README.md ("Threads").
     let threads = args
         .analysis
@@ -52,6 +57,7 @@ pub fn job(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Job
         },
         progress: !quiet && io::stderr().is_terminal(),
         read_ahead: threads.read_ahead(),
+        allow_duplicates: args.allow_duplicates,
     };
     let inputs = source::open_all(&specs, &options)?;
     let analysis = AnalysisConfig {
@@ -75,6 +81,25 @@ pub fn job(args: &CaptureArgs, quiet: bool, interrupt: &Interrupt) -> Result<Job
             description,
         },
     })
+}
+
+/// `--output` must never replace a capture it reads: the same file by device and inode, links
+/// followed (`--output copy.pcap` with `copy.pcap`, a link to it, or `- < copy.pcap`).
+fn refuse_to_overwrite_an_input(output: &Path, inputs: &[InputSpec]) -> Result<()> {
+    let Some(target) = FileIdentity::of_path(output) else {
+        return Ok(());
+    };
+    match inputs
+        .iter()
+        .find(|spec| FileIdentity::of_input(spec) == Some(target))
+    {
+        Some(input) => Err(anyhow::anyhow!(
+            "--output {} is the input {}: refusing to write over a capture",
+            output.display(),
+            input.display_name()
+        )),
+        None => Ok(()),
+    }
 }
 
 pub fn geo_config(args: &GeoArgs) -> GeoConfig {

@@ -30,11 +30,11 @@ pub fn remove_partial() {
 /// written in place, never replaced.
 pub fn write_output<T>(
     args: &OutputArgs,
-    render: impl FnOnce(Format, &mut dyn Write, u16) -> Result<T>,
+    render: impl FnOnce(Format, &mut dyn Write, Option<u16>) -> Result<T>,
 ) -> Result<T> {
     let format = configure::format_of(args);
     // The schema line comes before anything the report writes (a streamed list's first row).
-    let render = |format: Format, out: &mut dyn Write, width: u16| -> Result<T> {
+    let render = |format: Format, out: &mut dyn Write, width: Option<u16>| -> Result<T> {
         if args.schema_line {
             output::write_schema_line(format, out)?;
         }
@@ -42,7 +42,7 @@ pub fn write_output<T>(
     };
     let Some(path) = &args.output else {
         let stdout = io::stdout();
-        let width = table_width(stdout.is_terminal());
+        let width = table_width(args, stdout.is_terminal());
         let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
         let value = render(format, &mut out, width)?;
         out.flush()?;
@@ -65,14 +65,14 @@ pub fn write_output<T>(
             .open(path)
             .with_context(|| format!("{}: cannot open for writing", path.display()))?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
-        let value = render(format, &mut out, table_width(false)).map_err(name_the_file)?;
+        let value = render(format, &mut out, table_width(args, false)).map_err(name_the_file)?;
         out.flush()
             .with_context(|| format!("{}: cannot write", path.display()))?;
         return Ok(value);
     }
     let partial = partial_path(path);
     let file =
-        File::create(&partial).with_context(|| format!("{}: cannot create", partial.display()))?;
+        File::create(&partial).with_context(|| format!("{}: cannot create", path.display()))?;
     if let Ok(mut registered) = PARTIAL_OUTPUT.lock() {
         *registered = Some(partial.clone());
     }
@@ -80,7 +80,7 @@ pub fn write_output<T>(
         let _ = file.set_permissions(permissions);
     }
     let mut out = BufWriter::with_capacity(1 << 16, file);
-    let written = render(format, &mut out, table_width(false))
+    let written = render(format, &mut out, table_width(args, false))
         .map_err(name_the_file)
         .and_then(|value| {
             out.flush()
@@ -103,13 +103,17 @@ fn partial_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Tables fit the terminal, or 100 columns when piped (or `COLUMNS` when set).
-fn table_width(to_terminal: bool) -> u16 {
+/// The text tables' width: `--width` (0: unlimited), else `COLUMNS`, else the terminal's;
+/// unlimited in a pipe or file, where rows are as wide as their content (as `ps -ww`).
+fn table_width(args: &OutputArgs, to_terminal: bool) -> Option<u16> {
+    if let Some(width) = args.width {
+        return (width > 0).then_some(width);
+    }
     if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return columns;
+        return Some(columns);
     }
     if to_terminal && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-        return w;
+        return Some(w);
     }
-    100
+    None
 }

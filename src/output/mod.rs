@@ -36,12 +36,12 @@ pub fn write_schema_line(format: Format, out: &mut dyn Write) -> io::Result<()> 
     }
 }
 
-/// Write `report` in `format`. `width` is the text tables' width budget.
+/// Write `report` in `format`. `width` is the text tables' width budget (`None`: unlimited).
 pub fn render<R: Report>(
     report: &R,
     format: Format,
     out: &mut dyn Write,
-    width: u16,
+    width: Option<u16>,
 ) -> io::Result<()> {
     match format {
         Format::Json => {

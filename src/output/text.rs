@@ -8,9 +8,9 @@ use crate::view::Summary;
 use crate::view::cells::{bytes, duration, thousands};
 use crate::view::report::{Column, StreamedTable, TextTable};
 
-/// Render `table` so that it fits `width` columns where it can: long text cells (IPv6
-/// endpoints) are broken after a `:` or `.` rather than anywhere, and numbers are never broken.
-pub fn table(table: &TextTable, out: &mut dyn Write, width: u16) -> io::Result<()> {
+/// Render `table` in `width` columns (`None`: as wide as its content, for pipes and files),
+/// one line per row: see [`Column`] for how a table too wide is fitted.
+pub fn table(table: &TextTable, out: &mut dyn Write, width: Option<u16>) -> io::Result<()> {
     if let Some(title) = &table.title {
         writeln!(out, "{title}")?;
     }
@@ -18,23 +18,33 @@ pub fn table(table: &TextTable, out: &mut dyn Write, width: u16) -> io::Result<(
         return writeln!(out, "{}", table.empty);
     }
     let columns = &table.columns;
-    let mut cells = table.rows.clone();
-    fit_to_width(columns, &mut cells, usize::from(width));
+    let mut natural: Vec<usize> = columns.iter().map(|c| cell_width(c.header)).collect();
+    for row in &table.rows {
+        for (w, cell) in natural.iter_mut().zip(row) {
+            *w = (*w).max(cell_width(cell));
+        }
+    }
+    let layout = Layout::new(columns, &natural, width);
     let mut rendered = Table::new();
     rendered
         .load_style(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(columns.iter().map(|c| aligned(Cell::new(c.header), c)));
-    for row in cells {
+        .set_header(
+            layout
+                .shown(columns)
+                .map(|(_, c)| aligned(Cell::new(c.header), c)),
+        );
+    for row in &table.rows {
         rendered.add_row(
-            row.into_iter()
-                .zip(columns)
-                .map(|(text, c)| aligned(Cell::new(text), c)),
+            layout
+                .shown(columns)
+                .map(|(i, c)| aligned(Cell::new(layout.fit(i, &row[i])), c)),
         );
     }
+    let shown = layout.shown(columns).count();
     for (index, column) in rendered.column_iter_mut().enumerate() {
         // Two spaces between columns: one of padding, one where a border would be.
-        column.set_padding((0, if index + 1 < columns.len() { 1 } else { 0 }));
+        column.set_padding((0, if index + 1 < shown { 1 } else { 0 }));
     }
     for line in rendered.lines() {
         writeln!(out, "{}", line.trim_end())?;
@@ -50,77 +60,108 @@ fn aligned(cell: Cell, column: &Column) -> Cell {
     }
 }
 
-/// Display width of a cell: its widest line.
+/// Display width of a cell.
 fn cell_width(text: &str) -> usize {
-    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+    text.chars().count()
 }
 
-/// Choose a width limit for each text column so that the table fits `width` (narrowing the
-/// widest column first, never below a floor), then break the cells that exceed their limit
-/// at punctuation.
-fn fit_to_width(columns: &[Column], cells: &mut [Vec<String>], width: usize) {
-    let natural: Vec<usize> = (0..columns.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|row| row.get(i).map_or(0, |c| cell_width(c)))
-                .chain(std::iter::once(columns[i].header.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let limits = column_limits(columns, natural, width);
-    for row in cells.iter_mut() {
-        for (cell, &limit) in row.iter_mut().zip(&limits) {
-            if cell_width(cell) > limit {
-                *cell = wrap_at_punctuation(cell, limit);
+/// Which columns a table shows and how wide each is.
+struct Layout {
+    shown: Vec<bool>,
+    widths: Vec<usize>,
+}
+
+impl Layout {
+    /// Columns of `natural` widths (their widest cell or header) in at most `width` columns,
+    /// where that can be: optional columns are left out from the right while the table does
+    /// not fit even with every shortenable column at its narrowest; then the widest
+    /// shortenable column gives way first. A table that cannot fit is shown wider than
+    /// `width` rather than broken.
+    fn new(columns: &[Column], natural: &[usize], width: Option<u16>) -> Layout {
+        let mut layout = Layout {
+            shown: vec![true; columns.len()],
+            widths: natural.to_vec(),
+        };
+        let Some(width) = width.map(usize::from) else {
+            return layout;
+        };
+        let floor = |i: usize| {
+            columns[i].shortest.map_or(natural[i], |s| {
+                s.max(cell_width(columns[i].header)).min(natural[i])
+            })
+        };
+        let floors: Vec<usize> = (0..columns.len()).map(floor).collect();
+        for i in (0..columns.len()).rev() {
+            if layout.total(&floors) <= width {
+                break;
+            }
+            if columns[i].optional {
+                layout.shown[i] = false;
             }
         }
-    }
-}
-
-/// Width limits for columns of `natural` widths (their widest cell or header) in a table of
-/// at most `width` columns: the widest text column gives way first, down to a floor.
-fn column_limits(columns: &[Column], natural: Vec<usize>, width: usize) -> Vec<usize> {
-    const MIN_TEXT_WIDTH: usize = 16;
-    let mut limits = natural;
-    let gaps = 2 * columns.len().saturating_sub(1);
-    loop {
-        let total: usize = limits.iter().sum::<usize>() + gaps;
-        if total <= width {
-            break;
+        loop {
+            let excess = layout.total(&layout.widths).saturating_sub(width);
+            let shrinkable = |i: &usize| layout.shown[*i] && layout.widths[*i] > floors[*i];
+            let Some(widest) = (0..columns.len())
+                .filter(shrinkable)
+                .max_by_key(|&i| layout.widths[i])
+            else {
+                break;
+            };
+            if excess == 0 {
+                break;
+            }
+            // Shrink towards the next-widest shortenable column, so the width is shared.
+            let runner_up = (0..columns.len())
+                .filter(|&i| i != widest && shrinkable(&i))
+                .map(|i| layout.widths[i])
+                .max()
+                .unwrap_or(0);
+            let current = layout.widths[widest];
+            layout.widths[widest] = current
+                .saturating_sub(excess)
+                .max(runner_up.min(current - 1))
+                .max(floors[widest]);
         }
-        let text_columns = || (0..columns.len()).filter(|&i| !columns[i].numeric);
-        let Some(widest) = text_columns()
-            .filter(|&i| limits[i] > MIN_TEXT_WIDTH)
-            .max_by_key(|&i| limits[i])
-        else {
-            break;
-        };
-        // Shrink towards the next-widest text column first, so the width is shared.
-        let runner_up = text_columns()
-            .filter(|&i| i != widest)
-            .map(|i| limits[i])
-            .max()
-            .unwrap_or(0);
-        let wanted = limits[widest].saturating_sub(total - width);
-        limits[widest] = wanted
-            .max(runner_up.min(limits[widest] - 1))
-            .max(MIN_TEXT_WIDTH);
+        layout
     }
-    limits
+
+    /// Width of the shown columns at `widths`, two spaces between them.
+    fn total(&self, widths: &[usize]) -> usize {
+        let shown = || widths.iter().zip(&self.shown).filter(|(_, s)| **s);
+        shown().map(|(w, _)| w).sum::<usize>() + 2 * shown().count().saturating_sub(1)
+    }
+
+    fn shown<'c>(&self, columns: &'c [Column]) -> impl Iterator<Item = (usize, &'c Column)> {
+        columns.iter().enumerate().filter(|(i, _)| self.shown[*i])
+    }
+
+    /// The cell of column `i` as shown: shortened in the middle if it is too wide.
+    fn fit<'t>(&self, i: usize, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let width = self.widths[i];
+        let chars = cell_width(text);
+        if chars <= width {
+            return text.into();
+        }
+        // The end of a name (its domain) tells more than its middle; keep a little more of it.
+        let kept = width.saturating_sub(1);
+        let (head, tail) = (kept / 2, kept - kept / 2);
+        let mut short: String = text.chars().take(head).collect();
+        short.push('…');
+        short.extend(text.chars().skip(chars - tail));
+        short.into()
+    }
 }
 
 /// The same table as [`table`] (no title), for lists too long to hold as text: `rows` is called
-/// once to measure the columns, once more if cells must be broken to fit, and once to print.
+/// once to measure the columns and once to print.
 pub fn streamed_table(
     table: &StreamedTable<'_>,
     out: &mut dyn Write,
-    width: u16,
+    width: Option<u16>,
 ) -> io::Result<()> {
     let (columns, empty, rows) = (table.columns, table.empty, &table.rows);
-    let headers: Vec<usize> = columns.iter().map(|c| c.header.chars().count()).collect();
-    let mut natural = headers.clone();
+    let mut natural: Vec<usize> = columns.iter().map(|c| cell_width(c.header)).collect();
     let mut any = false;
     for row in rows() {
         any = true;
@@ -131,109 +172,44 @@ pub fn streamed_table(
     if !any {
         return writeln!(out, "{empty}");
     }
-    let limits = column_limits(columns, natural.clone(), usize::from(width));
-    let fit = |i: usize, cell: String| {
-        if cell_width(&cell) > limits[i] {
-            wrap_at_punctuation(&cell, limits[i])
-        } else {
-            cell
-        }
-    };
-    let widths = if limits.iter().zip(&natural).any(|(l, n)| l < n) {
-        let mut widths = headers;
-        for row in rows() {
-            for (i, cell) in row.into_iter().enumerate().take(widths.len()) {
-                widths[i] = widths[i].max(cell_width(&fit(i, cell)));
-            }
-        }
-        widths
-    } else {
-        natural
-    };
+    let layout = Layout::new(columns, &natural, width);
     let mut line = String::new();
-    let header: Vec<String> = columns.iter().map(|c| c.header.to_string()).collect();
-    write_row(columns, &widths, &header, &mut line, out)?;
-    let rule = widths.iter().sum::<usize>() + 2 * columns.len().saturating_sub(1);
+    let header: Vec<&str> = columns.iter().map(|c| c.header).collect();
+    write_row(columns, &layout, &header, &mut line, out)?;
+    let rule = layout.total(&layout.widths);
     writeln!(out, "{}", "─".repeat(rule))?;
     for row in rows() {
-        let cells: Vec<String> = row
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| fit(i, c))
-            .collect();
-        write_row(columns, &widths, &cells, &mut line, out)?;
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        write_row(columns, &layout, &cells, &mut line, out)?;
     }
     Ok(())
 }
 
-/// One row of cells (each perhaps several lines) laid out as [`table`] does: text left, numbers
-/// right, two spaces between columns, no trailing blanks.
+/// One row laid out as [`table`] does: text left, numbers right, two spaces between columns,
+/// no trailing blanks.
 fn write_row(
     columns: &[Column],
-    widths: &[usize],
-    cells: &[String],
+    layout: &Layout,
+    cells: &[&str],
     line: &mut String,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let height = cells
-        .iter()
-        .map(|c| c.lines().count().max(1))
-        .max()
-        .unwrap_or(1);
-    for n in 0..height {
-        line.clear();
-        for (i, (column, &width)) in columns.iter().zip(widths).enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            let text = cells.get(i).and_then(|c| c.lines().nth(n)).unwrap_or("");
-            let pad = width.saturating_sub(cell_width(text));
-            if column.numeric {
-                line.extend(std::iter::repeat_n(' ', pad));
-                line.push_str(text);
-            } else {
-                line.push_str(text);
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
+    line.clear();
+    for (n, (i, column)) in layout.shown(columns).enumerate() {
+        if n > 0 {
+            line.push_str("  ");
         }
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
-}
-
-/// Break `text` into lines of at most `max` characters: at a space where possible, else after
-/// a `:`, `.` or `/`, and only mid-word when a run has no such place.
-fn wrap_at_punctuation(text: &str, max: usize) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for original in text.lines() {
-        let mut rest: Vec<char> = original.chars().collect();
-        while rest.len() > max {
-            let cut = rest[..=max.min(rest.len() - 1)]
-                .iter()
-                .rposition(|c| *c == ' ')
-                .filter(|&i| i > 0)
-                .or_else(|| {
-                    rest[..max]
-                        .iter()
-                        .rposition(|c| matches!(c, ':' | '.' | '/'))
-                        .map(|i| i + 1)
-                })
-                .unwrap_or(max);
-            lines.push(
-                rest[..cut]
-                    .iter()
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string(),
-            );
-            rest.drain(..cut);
-            while rest.first() == Some(&' ') {
-                rest.remove(0);
-            }
+        let text = layout.fit(i, cells.get(i).copied().unwrap_or(""));
+        let pad = layout.widths[i].saturating_sub(cell_width(&text));
+        if column.numeric {
+            line.extend(std::iter::repeat_n(' ', pad));
+            line.push_str(&text);
+        } else {
+            line.push_str(&text);
+            line.extend(std::iter::repeat_n(' ', pad));
         }
-        lines.push(rest.into_iter().collect());
     }
-    lines.join("\n")
+    writeln!(out, "{}", line.trim_end())
 }
 
 /// No borders, only a rule under the header.
@@ -319,13 +295,53 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 mod tests {
     use super::*;
 
+    fn columns() -> Vec<Column> {
+        vec![
+            Column::text("Address"),
+            Column::text("Name").shortened_to(8),
+            Column::number("Count").optional(),
+        ]
+    }
+
+    fn lines(width: Option<u16>) -> Vec<String> {
+        let table = TextTable {
+            title: None,
+            columns: columns(),
+            rows: vec![vec![
+                "[2001:db8::1]:443".into(),
+                "login.microsoftonline.com".into(),
+                "12".into(),
+            ]],
+            empty: "",
+        };
+        let mut out = Vec::new();
+        super::table(&table, &mut out, width).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
     #[test]
-    fn wraps_at_punctuation_first() {
+    fn a_table_too_wide_shortens_names_then_leaves_out_optional_columns() {
+        let row = |width| lines(width)[2].clone();
+        let whole = "[2001:db8::1]:443  login.microsoftonline.com     12";
+        assert_eq!(row(None), whole);
+        assert_eq!(row(Some(51)), whole);
+        // The name gives way first, keeping a little more of its end.
         assert_eq!(
-            wrap_at_punctuation("[2a01:cb01:2049:8b07:991d:ec85:28df:f629]:56592", 20),
-            "[2a01:cb01:2049:\n8b07:991d:ec85:28df:\nf629]:56592"
+            row(Some(50)),
+            "[2001:db8::1]:443  login.micro…ftonline.com     12"
         );
-        assert_eq!(wrap_at_punctuation("abcdefghij", 4), "abcd\nefgh\nij");
-        assert_eq!(wrap_at_punctuation("short", 10), "short");
+        assert_eq!(row(Some(38)), "[2001:db8::1]:443  login…ne.com     12");
+        assert_eq!(row(Some(34)), "[2001:db8::1]:443  log….com     12");
+        // Even at its narrowest the name leaves no room for the count: the count goes, and
+        // the name takes the room back.
+        assert_eq!(row(Some(33)), "[2001:db8::1]:443  login.…ine.com");
+        assert_eq!(row(Some(27)), "[2001:db8::1]:443  log….com");
+        // Never narrower than the address: wider than asked rather than broken.
+        assert_eq!(row(Some(10)), "[2001:db8::1]:443  log….com");
+        assert_eq!(lines(Some(10))[0], "Address            Name");
     }
 }

@@ -49,6 +49,12 @@ pub struct Finished {
 /// deciding the exit status).
 pub trait CaptureReport {
     fn summary(&self) -> &Summary;
+
+    /// What part of the selected flows the report lists, when it lists only some (`--top`):
+    /// `(shown, selected)`.
+    fn listed(&self) -> Option<(u64, u64)> {
+        None
+    }
 }
 
 impl CaptureReport for Summary {

@@ -4,6 +4,7 @@
 //! is loaded whole, and every source is named in messages without its secrets.
 
 pub mod http;
+mod identity;
 #[cfg(all(unix, target_pointer_width = "64"))]
 pub mod mapped;
 mod prefetch;
@@ -11,13 +12,14 @@ mod progress;
 pub mod redact;
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::path::PathBuf;
 
 use reqwest::Url;
 use thiserror::Error;
 
 pub use http::{HttpClient, HttpOptions};
+pub use identity::FileIdentity;
 
 /// An input named on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +61,8 @@ pub struct SourceOptions {
     pub progress: bool,
     /// Read ahead on a second thread.
     pub read_ahead: bool,
+    /// Read a file named twice (or through a link) each time it is named, not once.
+    pub allow_duplicates: bool,
 }
 
 #[derive(Debug, Error)]
@@ -69,6 +73,10 @@ pub enum SourceError {
     IsDirectory { name: String },
     #[error("standard input (-) can be named only once")]
     StdinTwice,
+    #[error(
+        "standard input is a terminal, not a capture: pipe one in (tcpdump -w - | ca-cli flows -) or name a file"
+    )]
+    StdinIsTerminal,
     #[error("{name}: {message}")]
     Http { name: String, message: String },
 }
@@ -205,13 +213,32 @@ pub fn open_all(specs: &[InputSpec], options: &SourceOptions) -> Result<Inputs, 
     } else {
         None
     };
-    let pending = specs
-        .iter()
-        .map(|spec| match spec {
-            InputSpec::Url(url) => Ok(Pending::Url(url.clone())),
-            other => open_local(other, options).map(Pending::Ready),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    if specs.contains(&InputSpec::Stdin) && io::stdin().is_terminal() {
+        return Err(SourceError::StdinIsTerminal);
+    }
+    let mut pending: Vec<Pending> = Vec::with_capacity(specs.len());
+    // Each regular file's identity and where it was opened, to read a file named again once.
+    let mut opened: Vec<(FileIdentity, usize)> = Vec::new();
+    for spec in specs {
+        let identity = FileIdentity::of_input(spec).filter(|_| !options.allow_duplicates);
+        let first = identity.and_then(|id| opened.iter().find(|(seen, _)| *seen == id));
+        if let Some(&(_, at)) = first {
+            if let Some(Pending::Ready(input)) = pending.get_mut(at) {
+                input.notes.push(format!(
+                    "{} is the same file: read once (--allow-duplicates reads it each time)",
+                    spec.display_name()
+                ));
+            }
+            continue;
+        }
+        if let Some(id) = identity {
+            opened.push((id, pending.len()));
+        }
+        pending.push(match spec {
+            InputSpec::Url(url) => Pending::Url(url.clone()),
+            other => Pending::Ready(open_local(other, options)?),
+        });
+    }
     Ok(Inputs {
         pending: pending.into_iter(),
         http,
@@ -230,6 +257,16 @@ fn read_ahead(
     } else {
         reader
     }
+}
+
+/// The scheme of a name written as a URL (`ftp://host/x`), which a missing file of that name
+/// most likely was meant to be.
+fn url_scheme(name: &str) -> Option<&str> {
+    let (scheme, _) = name.split_once("://")?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    valid.then_some(scheme)
 }
 
 fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, SourceError> {
@@ -252,7 +289,12 @@ fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, 
         InputSpec::Path(path) => {
             let file = File::open(path).map_err(|e| SourceError::Open {
                 name: name.clone(),
-                reason: io_reason(&e),
+                reason: match url_scheme(&name) {
+                    Some(scheme) if e.kind() == io::ErrorKind::NotFound => format!(
+                        "unsupported URL scheme {scheme} (ca-cli reads http:// and https:// URLs)"
+                    ),
+                    _ => io_reason(&e),
+                },
             })?;
             let metadata = file.metadata().ok();
             if metadata.as_ref().is_some_and(|m| m.is_dir()) {

@@ -231,11 +231,11 @@ impl Report for DnsReport {
         Text::Tables(vec![TextTable {
             title: None,
             columns: vec![
-                Column::text("Name"),
+                Column::text("Name").shortened_to(24),
                 Column::text("Type"),
                 Column::number("Queries"),
                 Column::text("Responses"),
-                Column::text("Answers"),
+                Column::text("Answers").shortened_to(16).optional(),
                 Column::number("Clients"),
             ],
             rows,

@@ -29,6 +29,11 @@ impl CaptureReport for FlowsReport {
     fn summary(&self) -> &Summary {
         &self.summary
     }
+
+    fn listed(&self) -> Option<(u64, u64)> {
+        let shown = self.flows.len() as u64;
+        (shown < self.summary.selected_flows).then_some((shown, self.summary.selected_flows))
+    }
 }
 
 /// The listed flows, in order, each turned into its [`FlowRecord`] only when written: a list
@@ -511,55 +516,82 @@ impl Report for FlowsReport {
     }
 
     fn text(&self) -> Text<'_> {
+        let day = |seen: &Option<String>| {
+            seen.as_deref()
+                .and_then(|t| t.get(..10))
+                .map(str::to_string)
+        };
+        let with_date = day(&self.summary.first_seen) != day(&self.summary.last_seen);
         Text::Streamed(StreamedTable {
             columns: &FLOW_COLUMNS,
             empty: NO_FLOWS,
-            rows: Box::new(|| Box::new(self.flows.iter().map(|f| flow_cells(&f)))),
+            rows: Box::new(move || {
+                Box::new(self.flows.iter().map(move |f| flow_cells(&f, with_date)))
+            }),
         })
     }
 }
 
-/// Sent and received share a column, one above the other, so the service and server name
-/// fit beside them in 100 columns.
-const FLOW_COLUMNS: [Column; 8] = [
+/// One line per flow: the server name (the least needed) is shortened first, then the optional
+/// columns are left out from the right; addresses are never shortened.
+const FLOW_COLUMNS: [Column; 11] = [
+    Column::text("Start (UTC)"),
     Column::text("Proto"),
     Column::text("Source"),
     Column::text("Destination"),
-    Column::number("Pkts →←"),
-    Column::number("Bytes →←"),
-    Column::number("Duration"),
-    Column::text("State"),
+    Column::number("Packets").optional(),
+    Column::number("Sent"),
+    Column::number("Received"),
+    Column::number("Duration").optional(),
+    Column::text("State").optional(),
     Column::text("Service"),
+    Column::text("Server name").shortened_to(16).optional(),
 ];
 
 const NO_FLOWS: &str = "no flows";
 
-fn flow_cells(f: &FlowRecord<'_>) -> Vec<String> {
+/// The start of a flow for people: `HH:MM:SS.mmm`, with the date in front when the capture
+/// spans more than one day (UTC).
+fn start_cell(start: &Time, with_date: bool) -> String {
+    let mut buf = [0u8; 32];
+    let Some(text) = start.text(&mut buf) else {
+        return String::new();
+    };
+    // RFC 3339: `2024-05-01T12:34:56.789012Z`, the fraction as precise as the capture.
+    let Some((date, time)) = text.trim_end_matches('Z').split_once('T') else {
+        return text.to_string();
+    };
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let millis: String = fraction.chars().chain("000".chars()).take(3).collect();
+    if with_date {
+        format!("{date} {clock}.{millis}")
+    } else {
+        format!("{clock}.{millis}")
+    }
+}
+
+fn flow_cells(f: &FlowRecord<'_>, with_date: bool) -> Vec<String> {
     let state = match (f.tcp_state, f.icmp_id) {
         (Some(state), _) => state.to_string(),
         (None, Some(id)) => format!("echo {id}"),
         (None, None) => String::new(),
     };
     vec![
+        start_cell(&f.first_seen, with_date),
         f.proto.to_string(),
         endpoint(f.src_ip, f.src_port, f.src_country),
         endpoint(f.dst_ip, f.dst_port, f.dst_country),
-        format!(
-            "{}\n{}",
-            thousands(f.packets_sent),
-            thousands(f.packets_received)
-        ),
-        format!("{}\n{}", bytes(f.bytes_sent), bytes(f.bytes_received)),
+        thousands(f.packets_sent + f.packets_received),
+        bytes(f.bytes_sent),
+        bytes(f.bytes_received),
         duration(f.duration_s),
         state,
-        // The service, then the server's name; a port's guess is shown in parentheses: the
-        // payload did not confirm it.
-        match (f.service_source, &f.server_name) {
-            ("port", None) => format!("({})", f.service),
-            ("port", Some(name)) => format!("({}) {name}", f.service),
-            (_, None) => f.service.to_string(),
-            (_, Some(name)) => format!("{} {name}", f.service),
+        // A port's guess is shown in parentheses: the payload did not confirm it.
+        match f.service_source {
+            "port" => format!("({})", f.service),
+            _ => f.service.to_string(),
         },
+        f.server_name.unwrap_or("").to_string(),
     ]
 }
 

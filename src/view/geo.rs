@@ -287,8 +287,8 @@ impl Report for GeoReport {
                 title: Some(format!("Addresses in {}", detail.country)),
                 columns: vec![
                     Column::text("Address"),
-                    Column::text("City"),
-                    Column::text("AS"),
+                    Column::text("City").shortened_to(12).optional(),
+                    Column::text("AS").shortened_to(12).optional(),
                     Column::number("Flows"),
                     Column::number("Sent to"),
                     Column::number("Recv from"),

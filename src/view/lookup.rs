@@ -101,8 +101,8 @@ impl Report for LookupReport {
                 Column::text("Address"),
                 Column::text("Country"),
                 Column::text("Label"),
-                Column::text("City"),
-                Column::text("AS"),
+                Column::text("City").shortened_to(12),
+                Column::text("AS").shortened_to(12),
             ],
             rows: self
                 .addresses

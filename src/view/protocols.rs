@@ -103,7 +103,7 @@ impl Report for ProtocolsReport {
         Text::Tables(vec![
             share_table("By transport protocol", "Protocol", &self.transports, None),
             share_table(
-                "By service ((port): guessed from the port number)",
+                "By service; (port): guessed from the port number",
                 "Service",
                 &self.services,
                 Some(25),

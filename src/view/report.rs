@@ -54,12 +54,18 @@ pub struct TextTable {
     pub empty: &'static str,
 }
 
-/// A text-table column.
+/// A text-table column. A row is always one line: a table too wide for its width first
+/// shortens the cells of the columns that allow it (with `…` in the middle), then leaves out
+/// optional columns from the right; no cell is ever broken (an address never is).
 #[derive(Clone, Copy, Debug)]
 pub struct Column {
     pub header: &'static str,
-    /// Numbers are right-aligned and never wrapped.
+    /// Numbers are right-aligned.
     pub numeric: bool,
+    /// The narrowest its cells may be shortened to (names); `None`: never shortened.
+    pub shortest: Option<usize>,
+    /// Left out when the table does not fit otherwise.
+    pub optional: bool,
 }
 
 impl Column {
@@ -67,13 +73,30 @@ impl Column {
         Column {
             header,
             numeric: false,
+            shortest: None,
+            optional: false,
         }
     }
 
     pub const fn number(header: &'static str) -> Column {
         Column {
-            header,
             numeric: true,
+            ..Column::text(header)
+        }
+    }
+
+    /// Cells may be shortened down to `chars` characters (at least the header's).
+    pub const fn shortened_to(self, chars: usize) -> Column {
+        Column {
+            shortest: Some(chars),
+            ..self
+        }
+    }
+
+    pub const fn optional(self) -> Column {
+        Column {
+            optional: true,
+            ..self
         }
     }
 }

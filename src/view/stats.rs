@@ -421,28 +421,28 @@ impl Report for StatsReport {
         };
         Text::Tables(vec![
             host_table(
-                &format!("Top {n} sources by bytes sent"),
+                &format!("Top {n} senders by bytes sent (as client or server)"),
                 &self.top_sources_by_bytes,
-                "Flows out",
+                "Flows started",
                 "Bytes sent",
             ),
             host_table(
-                &format!("Top {n} sources by flows"),
+                &format!("Top {n} clients by flows started"),
                 &self.top_sources_by_flows,
-                "Flows out",
+                "Flows started",
                 "Bytes sent",
             ),
             host_table(
-                &format!("Top {n} destinations by bytes received"),
+                &format!("Top {n} receivers by bytes received (as client or server)"),
                 &self.top_destinations_by_bytes,
-                "Flows in",
-                "Bytes recv",
+                "Flows answered",
+                "Bytes received",
             ),
             host_table(
-                &format!("Top {n} destinations by flows"),
+                &format!("Top {n} servers by flows answered"),
                 &self.top_destinations_by_flows,
-                "Flows in",
-                "Bytes recv",
+                "Flows answered",
+                "Bytes received",
             ),
             share_table(
                 &format!("Top {n} protocols"),

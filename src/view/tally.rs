@@ -180,7 +180,7 @@ pub(crate) fn share_table(
     TextTable {
         title: Some(title.to_string()),
         columns: vec![
-            Column::text(first),
+            Column::text(first).shortened_to(20),
             Column::number("Flows"),
             Column::number("Packets"),
             Column::number("Bytes"),
