@@ -6,6 +6,7 @@ mod common;
 mod cli;
 mod completions;
 mod dissect_etherparse;
+mod filter_values;
 mod geoip;
 mod guards;
 mod json_fast_path;

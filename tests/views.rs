@@ -418,21 +418,16 @@ fn filters_select_what_an_independent_predicate_selects() {
 
 /// Option values are values: expression syntax inside one (`or`, `)`, quotes, `not`) is matched
 /// literally, never read as more conditions, and the summary's filter text, given back as
-/// `--filter`, selects the same flows.
+/// `--filter`, selects the same flows. A service name holding it is no service: rejected,
+/// with the value the user gave.
 #[test]
 fn option_values_holding_expression_syntax_match_literally() {
     let file = fixture("ndpi_iphone.pcap");
     let tcp = flows_json(&file, &["--proto", "tcp"]);
     let tcp_flows = tcp["flows"].as_array().unwrap().len();
     assert!(tcp_flows > 0);
-    let cases: [(&[&str], usize, &str); 7] = [
+    let cases: [(&[&str], usize, &str); 5] = [
         (&["--name", "x or proto tcp"], 0, r#"name "x or proto tcp""#),
-        (&["--service", "x)"], 0, r#"service "x)""#),
-        (
-            &["--service", "tls\" or proto tcp"],
-            0,
-            r#"service "tls\" or proto tcp""#,
-        ),
         (&["--name", "not"], 0, "name not"),
         (
             &["--name", "(gateway.icloud.com"],
@@ -440,9 +435,9 @@ fn option_values_holding_expression_syntax_match_literally() {
             r#"name "(gateway.icloud.com""#,
         ),
         (
-            &["--proto", "tcp", "--service", "not tls"],
+            &["--proto", "tcp", "--name", "nope or tls"],
             0,
-            r#"proto tcp and service "not tls""#,
+            r#"proto tcp and name "nope or tls""#,
         ),
         (
             &["--proto", "tcp", "--name", "*.icloud.com,nope or any"],
@@ -461,6 +456,20 @@ fn option_values_holding_expression_syntax_match_literally() {
         assert_eq!(filtered["summary"]["filter"], shown, "{args:?}");
         let again = flows_json(&file, &["--filter", shown]);
         assert_eq!(again["flows"], filtered["flows"], "{shown}");
+    }
+    for service in ["x)", "tls\" or proto tcp", "not tls"] {
+        let output = ca_cli()
+            .arg("flows")
+            .arg(&file)
+            .args(["--service", service])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{service}: {stderr}");
+        assert!(
+            stderr.contains(&format!("unknown service '{service}'")),
+            "{service}: {stderr}"
+        );
     }
 }
 

@@ -150,12 +150,14 @@ fn build_filter(args: &FilterArgs) -> Result<(Expr, Option<String>), UsageError>
     ]
     .into_iter()
     .fold(Expr::Any, Expr::and);
+    filter::check_values(&options).map_err(UsageError)?;
     let options_text = (options != Expr::Any).then(|| options.to_string());
     let Some(text) = &args.filter else {
         return Ok((options, options_text));
     };
     let user =
         filter::parse(text).map_err(|e| UsageError(format!("--filter: {e}\n{}", e.pointer())))?;
+    filter::check_values(&user).map_err(|e| UsageError(format!("--filter: {e}")))?;
     // The user's expression as typed: the summary should show what they wrote.
     let description = match options_text {
         Some(options_text) => format!("{options_text} and ({text})"),

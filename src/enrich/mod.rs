@@ -2,6 +2,7 @@
 //! what service a flow carries. Each distinct address is looked up once per run.
 
 pub mod geoip;
+pub mod iso3166;
 pub mod service;
 pub mod special;
 

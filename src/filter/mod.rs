@@ -5,6 +5,7 @@ mod display;
 mod expr;
 mod net;
 mod time;
+mod values;
 
 use crate::capture::Timestamp;
 use crate::enrich::{AddressInfo, CountryCode};
@@ -13,6 +14,7 @@ use crate::flow::Flow;
 pub use expr::{ParseError, parse, parse_size, proto_number};
 pub use net::IpNet;
 pub use time::{TimeBound, parse_duration};
+pub use values::{IDENTIFIED_SERVICES, SERVICE_ALIASES, check as check_values, service_matches};
 
 /// Which end of a flow a condition looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,7 +161,7 @@ impl Predicate {
                 };
                 either(*end, has(f.src), has(f.dst))
             }
-            Predicate::Service(name) => f.service.eq_ignore_ascii_case(name),
+            Predicate::Service(name) => service_matches(name, f.service),
             Predicate::Name(pattern) => flow
                 .app
                 .as_ref()

@@ -8,6 +8,11 @@
 
 use crate::dissect::tcp_flags::{ACK, FIN, RST, SYN};
 
+/// Every `conn_state` a TCP flow can end in (Zeek's names).
+pub const STATES: [&str; 13] = [
+    "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH",
+];
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum EndpointState {
     #[default]
