@@ -123,7 +123,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__dns)
-            opts="-f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --schema-line --width --help --version"
+            opts="-f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,7 +257,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__flows)
-            opts="-s -n -f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --schema-line --width --help --version"
+            opts="-s -n -f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -407,7 +407,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__geo)
-            opts="-f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --schema-line --width --help --version"
+            opts="-f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,7 +611,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__geoip__subcmd__info)
-            opts="-f -o -q -h -V --geoip-db --asn-db --no-geoip --format --json --output --quiet --schema-line --width --help --version"
+            opts="-f -o -q -h -V --geoip-db --asn-db --no-asn --no-geoip --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,7 +653,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__geoip__subcmd__lookup)
-            opts="-f -o -q -h -V --geoip-db --asn-db --no-geoip --format --json --output --quiet --schema-line --width --help --version"
+            opts="-f -o -q -h -V --geoip-db --asn-db --no-asn --no-geoip --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -849,7 +849,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__protocols)
-            opts="-f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --schema-line --width --help --version"
+            opts="-f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -983,7 +983,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__stats)
-            opts="-n -f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --top --format --json --output --quiet --schema-line --width --help --version"
+            opts="-n -f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --top --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

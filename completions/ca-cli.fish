@@ -44,7 +44,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l idle-timeout -d 
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l asn-db -d 'ASN database (GeoLite2-ASN layout) for src_asn/dst_asn and AS organisations [default: the bundled ip-location-db IP-to-AS table]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
@@ -73,7 +73,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l width -d 'Text t
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -89,7 +90,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l idle-timeout
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l asn-db -d 'ASN database (GeoLite2-ASN layout) for src_asn/dst_asn and AS organisations [default: the bundled ip-location-db IP-to-AS table]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
@@ -113,7 +114,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l width -d 'Te
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -129,7 +131,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l idle-timeout -d 
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l asn-db -d 'ASN database (GeoLite2-ASN layout) for src_asn/dst_asn and AS organisations [default: the bundled ip-location-db IP-to-AS table]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
@@ -154,7 +156,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l width -d 'Text t
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -170,7 +173,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l idle-timeout -d 'S
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l asn-db -d 'ASN database (GeoLite2-ASN layout) for src_asn/dst_asn and AS organisations [default: the bundled ip-location-db IP-to-AS table]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
@@ -194,7 +197,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l width -d 'Text tab
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -210,7 +214,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l idle-timeout -d 'S
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l threads -d 'Threads: 1 does all on one (less CPU, slower); 2 decodes files (reads ahead from pipes and downloads) on a second thread while the first counts flows and identifies payloads; 3 identifies payloads on a third. Results are identical [default: the machine\'s cores, up to 3]' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l max-flows -d 'Most flows held in memory at once; past it the flows idle the longest end early, with a warning. The default keeps a hostile capture (millions of live flows) near 1 GB of memory. 0: no limit' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l asn-db -d 'ASN database (GeoLite2-ASN layout) for src_asn/dst_asn and AS organisations [default: the bundled ip-location-db IP-to-AS table]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l proto -d 'IP protocols: tcp, udp, icmp, icmpv6, gre, esp or a number' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l service -d 'Services: tls, http, dns, quic, ssh, ... as identified from the payload, else the port\'s name (https, tcp/8443, ...)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l name -d 'Server names (TLS/QUIC SNI, HTTP Host, DNS): exact or a glob such as \'*.example.com\'' -r
@@ -234,7 +238,8 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l width -d 'Text tab
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -246,28 +251,30 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -f -a "lookup" -d 'Look addresses up: country, special-range label, city and AS where the databases have them'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and not __fish_seen_subcommand_from info lookup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l asn-db -d 'ASN database (GeoLite2-ASN layout) for src_asn/dst_asn and AS organisations [default: the bundled ip-location-db IP-to-AS table]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
 json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l geoip-db -d 'Country (or City) database: MaxMind GeoIP2/GeoLite2, DB-IP or ip-location-db .mmdb [default: the bundled ip-location-db country database]' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l asn-db -d 'ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations' -r -F
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l asn-db -d 'ASN database (GeoLite2-ASN layout) for src_asn/dst_asn and AS organisations [default: the bundled ip-location-db IP-to-AS table]' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
 json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-geoip -d 'No GeoIP lookups (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'

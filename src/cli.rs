@@ -278,11 +278,16 @@ pub struct GeoArgs {
     #[arg(long, value_name = "PATH", env = "CA_CLI_GEOIP_DB")]
     pub geoip_db: Option<PathBuf>,
 
-    /// ASN database (GeoLite2-ASN layout): adds src_asn/dst_asn and AS organisations
+    /// ASN database (GeoLite2-ASN layout) for src_asn/dst_asn and AS organisations
+    /// [default: the bundled ip-location-db IP-to-AS table]
     #[arg(long, value_name = "PATH", env = "CA_CLI_ASN_DB")]
     pub asn_db: Option<PathBuf>,
 
-    /// No GeoIP lookups (special-range labels still apply)
+    /// No AS lookups (no src_asn/dst_asn fields unless --asn-db)
+    #[arg(long, conflicts_with = "asn_db")]
+    pub no_asn: bool,
+
+    /// No GeoIP lookups, neither countries nor AS (special-range labels still apply)
     #[arg(long, conflicts_with = "geoip_db")]
     pub no_geoip: bool,
 }

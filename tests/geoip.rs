@@ -198,7 +198,7 @@ fn top_level_country_code_layout_via_environment_matches_mmdblookup() {
 #[test]
 fn fields_appear_only_when_the_databases_have_them() {
     let file = fixture("zeek_http-get.pcap");
-    let plain = flows_json(&file, &[]);
+    let plain = flows_json(&file, &["--no-asn"]);
     let flow = plain["flows"][0].as_object().unwrap();
     for key in [
         "src_country",
@@ -211,6 +211,13 @@ fn fields_appear_only_when_the_databases_have_them() {
     }
     for key in ["src_city", "src_asn", "src_as_org"] {
         assert!(!flow.contains_key(key), "{key} without the database");
+    }
+    // The bundled AS table gives AS fields with no option, and no cities.
+    let bundled = flows_json(&file, &[]);
+    let flow = bundled["flows"][0].as_object().unwrap();
+    assert!(!flow.contains_key("src_city"));
+    for key in ["src_asn", "dst_asn", "src_as_org", "dst_as_org"] {
+        assert!(flow.contains_key(key), "{key} from the bundled table");
     }
     let city = fixture("geoip/maxmind-city.mmdb");
     let asn = fixture("geoip/asn.mmdb");
@@ -269,6 +276,9 @@ fn each_distinct_address_is_looked_up_once() {
         }
         let needing = distinct.values().filter(|v| **v).count() as u64;
         let geoip = &doc["summary"]["geoip"];
+        // The bundled country database and the bundled AS table.
+        let databases = geoip["databases"].as_array().unwrap().len() as u64;
+        assert_eq!(databases, 2, "{name}");
         assert_eq!(
             geoip["addresses"].as_u64().unwrap(),
             distinct.len() as u64,
@@ -276,8 +286,8 @@ fn each_distinct_address_is_looked_up_once() {
         );
         assert_eq!(
             geoip["lookups"].as_u64().unwrap(),
-            needing,
-            "{name}: one lookup each"
+            needing * databases,
+            "{name}: one lookup each, in each database"
         );
     }
 }
@@ -382,4 +392,116 @@ fn unusable_databases_fail_with_one_line_naming_the_path() {
     let doc = flows_json(&fixture("zeek_http-get.pcap"), &["--no-geoip"]);
     assert!(doc["flows"][0]["dst_country"].is_null());
     assert_eq!(doc["summary"]["geoip"]["lookups"], 0);
+}
+
+/// The CSV of the npm package the bundled AS table is built from (`.ci/run` fetches it).
+fn asn_csv_dir() -> PathBuf {
+    match std::env::var_os("CA_CLI_ASN_CSV_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(&std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/ca-cli/ip-location-db-asn-2.3.2026061719/package"),
+    }
+}
+
+/// An independent reader of the package's dotted-address CSV (the table is built from its
+/// numeric twin): the first row, in file order, whose range holds the address.
+const CSV_ORACLE: &str = r#"
+import bisect, csv, ipaddress, sys
+tables = {}
+for family in ("ipv4", "ipv6"):
+    rows = [(int(ipaddress.ip_address(a)), int(ipaddress.ip_address(b)), asn, org)
+            for a, b, asn, org in csv.reader(open(f"{sys.argv[1]}/asn-{family}.csv", encoding="utf-8", newline=""))]
+    tables[family] = ([r[0] for r in rows], rows)
+for line in sys.stdin:
+    ip = ipaddress.ip_address(line.strip())
+    starts, rows = tables["ipv4" if ip.version == 4 else "ipv6"]
+    n = int(ip)
+    i = bisect.bisect_right(starts, n)
+    holding = [j for j in range(max(0, i - 16), i) if rows[j][0] <= n <= rows[j][1]]
+    if holding:
+        _, _, asn, org = rows[holding[0]]
+        print(f"{ip}\t{asn}\t{org}")
+    else:
+        print(f"{ip}\t\t")
+"#;
+
+/// Every public address of every capture gets, from the bundled table, the AS and organisation
+/// that the package's own CSV gives it.
+#[test]
+fn the_bundled_as_table_agrees_with_the_package_csv() {
+    let dir = asn_csv_dir();
+    if !dir.join("asn-ipv4.csv").exists() {
+        return common::skip_or_fail(&format!(
+            "{} is absent (npm pack @ip-location-db/asn@2.3.2026061719; .ci/run does)",
+            dir.display()
+        ));
+    }
+    let seen = addresses(&[]);
+    let asked: Vec<(IpAddr, IpAddr)> = seen
+        .iter()
+        .filter_map(|(ip, facts)| looked_up(*ip, &facts["label"]).map(|q| (*ip, q)))
+        .collect();
+    let mut oracle = Command::new("python3")
+        .args(["-c", CSV_ORACLE])
+        .arg(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    {
+        use std::io::Write;
+        let mut stdin = oracle.stdin.take().unwrap();
+        for (_, query) in &asked {
+            writeln!(stdin, "{query}").unwrap();
+        }
+    }
+    let output = oracle.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let answers = String::from_utf8(output.stdout).unwrap();
+    let mut owned = 0;
+    for ((ip, _), line) in asked.iter().zip(answers.lines()) {
+        let mut fields = line.splitn(3, '\t');
+        let (_, asn, org) = (
+            fields.next(),
+            fields.next().unwrap(),
+            fields.next().unwrap(),
+        );
+        let facts = &seen[ip];
+        let expected_asn: Option<u64> = asn.parse().ok();
+        assert_eq!(facts["asn"].as_u64(), expected_asn, "{ip}");
+        let expected_org = (!org.is_empty()).then_some(org);
+        assert_eq!(facts["as_org"].as_str(), expected_org, "{ip}");
+        owned += usize::from(expected_asn.is_some());
+    }
+    assert_eq!(answers.lines().count(), asked.len());
+    assert!(
+        owned > 300,
+        "{owned} of {} addresses have an owner",
+        asked.len()
+    );
+}
+
+/// The bundled table is what its checked-in script makes of the package, byte for byte.
+#[test]
+fn the_bundled_as_table_is_rebuilt_exactly_from_the_package() {
+    let dir = asn_csv_dir();
+    if !dir.join("asn-ipv4-num.csv").exists() {
+        return common::skip_or_fail(&format!("{} is absent", dir.display()));
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let rebuilt = out.path().join("asn-table.bin");
+    let status = Command::new("python3")
+        .arg(root.join("src/enrich/data/make-asn-table.py"))
+        .arg(&dir)
+        .arg(&rebuilt)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bundled = std::fs::read(root.join("src/enrich/data/asn-table.bin")).unwrap();
+    assert!(
+        std::fs::read(&rebuilt).unwrap() == bundled,
+        "asn-table.bin differs"
+    );
 }

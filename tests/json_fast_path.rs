@@ -1,9 +1,10 @@
 //! The hand-written NDJSON writer prints exactly what serde_json prints for the same record,
-//! for every flow of every capture, with and without the optional City and ASN columns.
+//! for every flow of every capture, with and without the optional City and ASN columns (the
+//! bundled AS table, a MaxMind ASN database, none).
 
 use crate::common;
 
-use ca_cli::enrich::{CountrySource, Enricher, GeoConfig, GeoIp};
+use ca_cli::enrich::{AsnSource, CountrySource, Enricher, GeoConfig, GeoIp};
 use ca_cli::source::{InputSpec, SourceOptions, open_all};
 use ca_cli::view::flows::FlowsView;
 use ca_cli::{AnalysisConfig, FlowListConfig, Job, Selection};
@@ -15,7 +16,11 @@ fn fast_json_lines_equal_serde_json() {
         GeoConfig::default(),
         GeoConfig {
             country: CountrySource::File(fixture("geoip/maxmind-city.mmdb")),
-            asn: Some(fixture("geoip/asn.mmdb")),
+            asn: AsnSource::File(fixture("geoip/asn.mmdb")),
+        },
+        GeoConfig {
+            asn: AsnSource::Disabled,
+            ..GeoConfig::default()
         },
     ];
     let mut lines = 0;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use ca_cli::config::{AnalysisConfig, Threads};
-use ca_cli::enrich::{CountrySource, Enricher, GeoConfig, GeoIp};
+use ca_cli::enrich::{AsnSource, CountrySource, Enricher, GeoConfig, GeoIp};
 use ca_cli::filter::{self, Cmp, End, Expr, Predicate, Quantity};
 use ca_cli::flow::IdleTimeouts;
 use ca_cli::interrupt::Interrupt;
@@ -109,7 +109,11 @@ pub fn geo_config(args: &GeoArgs) -> GeoConfig {
             (Some(path), false) => CountrySource::File(path.clone()),
             (None, false) => CountrySource::Bundled,
         },
-        asn: args.asn_db.clone(),
+        asn: match (&args.asn_db, args.no_asn || args.no_geoip) {
+            (Some(path), _) => AsnSource::File(path.clone()),
+            (None, true) => AsnSource::Disabled,
+            (None, false) => AsnSource::Bundled,
+        },
     }
 }
 

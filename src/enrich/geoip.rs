@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::asn_table::AsnTable;
 use crate::capture::{Precision, Timestamp};
 
 /// The bundled database: ip-location-db's geo-whois-asn-country (GeoFeed > RIR whois > ASN
@@ -19,6 +20,9 @@ use crate::capture::{Precision, Timestamp};
 pub const BUNDLED_DATABASE: &[u8] = include_bytes!("data/geo-whois-asn-country.mmdb");
 pub const BUNDLED_NAME: &str = "@ip-location-db/geo-whois-asn-country-mmdb";
 pub const BUNDLED_VERSION: &str = "2.3.2026061719";
+/// The `database_type` of the bundled AS table in `geoip info`.
+pub const BUNDLED_ASN_TYPE: &str = "ip-location-db asn";
+
 pub const BUNDLED_LICENCE: &str = "CC0-1.0 (ip-location-db package); built from RIR whois and \
     ASN data of the NRO (CC BY 4.0, attribution: nro.net) and public geofeeds";
 
@@ -32,10 +36,21 @@ pub enum CountrySource {
     Disabled,
 }
 
+/// Which AS database to use.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AsnSource {
+    /// ip-location-db's IP-to-AS table, embedded (`asn_table`).
+    #[default]
+    Bundled,
+    /// A MaxMind-layout ASN database.
+    File(PathBuf),
+    Disabled,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GeoConfig {
     pub country: CountrySource,
-    pub asn: Option<PathBuf>,
+    pub asn: AsnSource,
 }
 
 #[derive(Debug, Error)]
@@ -265,10 +280,16 @@ impl Record {
     }
 }
 
+/// Where AS numbers come from.
+enum AsnLookup {
+    Database(Box<Database>),
+    Table(AsnTable),
+}
+
 /// Open databases, ready for lookups.
 pub struct GeoIp {
     country: Option<Database>,
-    asn: Option<Database>,
+    asn: Option<AsnLookup>,
     lookups: u64,
     errors: u64,
 }
@@ -280,7 +301,16 @@ impl GeoIp {
             CountrySource::File(path) => Some(Database::open(path)?),
             CountrySource::Disabled => None,
         };
-        let asn = config.asn.as_deref().map(Database::open).transpose()?;
+        let asn = match &config.asn {
+            AsnSource::Bundled => Some(AsnLookup::Table(AsnTable::bundled().ok_or_else(|| {
+                GeoIpError::Invalid {
+                    path: "bundled AS table".into(),
+                    reason: "damaged".into(),
+                }
+            })?)),
+            AsnSource::File(path) => Some(AsnLookup::Database(Box::new(Database::open(path)?))),
+            AsnSource::Disabled => None,
+        };
         Ok(GeoIp {
             country,
             asn,
@@ -293,10 +323,11 @@ impl GeoIp {
     /// give nothing.
     pub fn locate(&mut self, addr: IpAddr) -> Located {
         let mut located = Located::default();
-        for db in [self.country.as_mut(), self.asn.as_mut()]
-            .into_iter()
-            .flatten()
-        {
+        let asn_database = match &mut self.asn {
+            Some(AsnLookup::Database(db)) => Some(db.as_mut()),
+            _ => None,
+        };
+        for db in [self.country.as_mut(), asn_database].into_iter().flatten() {
             self.lookups += 1;
             let found = match db.lookup(addr) {
                 Ok(Some(found)) => found,
@@ -311,6 +342,15 @@ impl GeoIp {
             located.city = located.city.or(found.city);
             located.asn = located.asn.or(found.asn);
             located.as_org = located.as_org.or(found.as_org);
+        }
+        if let Some(AsnLookup::Table(table)) = &self.asn {
+            self.lookups += 1;
+            if located.asn.is_none()
+                && let Some(owner) = table.lookup(addr)
+            {
+                located.asn = Some(owner.asn);
+                located.as_org = Some(owner.org.to_string());
+            }
         }
         located
     }
@@ -345,11 +385,21 @@ impl GeoIp {
     }
 
     pub fn databases(&self) -> Vec<DatabaseInfo> {
-        [self.country.as_ref(), self.asn.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(|d| d.info.clone())
-            .collect()
+        let mut databases: Vec<DatabaseInfo> =
+            self.country.iter().map(|d| d.info.clone()).collect();
+        match &self.asn {
+            Some(AsnLookup::Database(db)) => databases.push(db.info.clone()),
+            Some(AsnLookup::Table(table)) => databases.push(DatabaseInfo {
+                source: "bundled".into(),
+                database_type: BUNDLED_ASN_TYPE.into(),
+                build_time: "2026-06-17".into(),
+                ip_version: 6,
+                description: Some(format!("{} address ranges with their AS", table.ranges())),
+                size_bytes: table.size_bytes(),
+            }),
+            None => {}
+        }
+        databases
     }
 }
 
@@ -373,5 +423,7 @@ mod tests {
         assert_eq!(info.source, "bundled");
         assert_eq!(info.ip_version, 6);
         assert!(!geo.has_cities());
+        assert!(geo.has_asns(), "the bundled AS table");
+        assert_eq!(geo.databases()[1].database_type, BUNDLED_ASN_TYPE);
     }
 }

@@ -1,6 +1,7 @@
 //! Enrichment: what each flow's addresses are (country, special-range label, city, AS) and
 //! what service a flow carries. Each distinct address is looked up once per run.
 
+pub mod asn_table;
 pub mod geoip;
 pub mod iso3166;
 pub mod service;
@@ -12,7 +13,9 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 
 use crate::flow::Flow;
-pub use geoip::{CountryCode, CountrySource, DatabaseInfo, GeoConfig, GeoIp, GeoIpError};
+pub use geoip::{
+    AsnSource, CountryCode, CountrySource, DatabaseInfo, GeoConfig, GeoIp, GeoIpError,
+};
 use special::Special;
 
 /// What is known about one address.

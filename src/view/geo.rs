@@ -57,6 +57,8 @@ pub struct CountryDetail {
     pub addresses: Vec<AddressRow>,
     /// Services of the flows with an end in the country; shares are of those flows' bytes.
     pub services: Vec<Share>,
+    /// The organisations (AS owners) of the country's ends of those flows.
+    pub organizations: Vec<Share>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -95,6 +97,7 @@ pub struct GeoView {
     addresses: FxHashMap<IpAddr, u32>,
     detail_addresses: FxHashMap<IpAddr, AddressCount>,
     detail_services: Tally,
+    detail_organizations: Tally,
     drilled_bytes: u64,
 }
 
@@ -112,6 +115,7 @@ impl GeoView {
             addresses: FxHashMap::default(),
             detail_addresses: FxHashMap::default(),
             detail_services: Tally::default(),
+            detail_organizations: Tally::default(),
             drilled_bytes: 0,
         }
     }
@@ -136,9 +140,10 @@ impl GeoView {
                 .cmp(&(a.bytes_to + a.bytes_from))
                 .then(a.country.cmp(&b.country))
         });
-        let (detail_addresses, detail_services, drilled_bytes) = (
+        let (detail_addresses, detail_services, detail_organizations, drilled_bytes) = (
             self.detail_addresses,
             self.detail_services,
+            self.detail_organizations,
             self.drilled_bytes,
         );
         let detail = self.drill.map(|code| {
@@ -169,6 +174,7 @@ impl GeoView {
                 addresses: rows,
                 // Shares of the traffic of the country's flows.
                 services: detail_services.into_sorted(drilled_bytes),
+                organizations: detail_organizations.into_sorted(drilled_bytes),
             }
         });
         GeoReport {
@@ -255,6 +261,18 @@ impl View for GeoView {
                 flow.total_packets(),
                 flow.total_bytes(),
             );
+            // The country's end: the responder when it is there, else the initiator.
+            let end = if self.drill.is_some_and(|c| e.dst.country == Some(c)) {
+                e.dst
+            } else {
+                e.src
+            };
+            self.detail_organizations.add(
+                end.as_org.as_deref().unwrap_or("unknown"),
+                1,
+                flow.total_packets(),
+                flow.total_bytes(),
+            );
             self.drilled_bytes += flow.total_bytes();
         }
         Ok(())
@@ -315,7 +333,13 @@ impl Report for GeoReport {
                 &detail.services,
                 Some(25),
             );
-            return Text::Tables(vec![addresses, services]);
+            let organizations = share_table(
+                &format!("Organisations in {}", detail.country),
+                "Organisation",
+                &detail.organizations,
+                Some(25),
+            );
+            return Text::Tables(vec![addresses, services, organizations]);
         }
         let max = self.countries.iter().map(|c| c.share).fold(0.0, f64::max);
         let rows = self

@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::SCHEMA_VERSION;
 use super::cells::{autonomous_system, bytes};
 use super::report::{Column, Record, Report, Rows, Text, TextTable};
-use crate::enrich::geoip::{BUNDLED_LICENCE, BUNDLED_NAME, BUNDLED_VERSION};
+use crate::enrich::asn_table;
+use crate::enrich::geoip::{BUNDLED_ASN_TYPE, BUNDLED_LICENCE, BUNDLED_NAME, BUNDLED_VERSION};
 use crate::enrich::{AddressInfo, CountryCode, DatabaseInfo, GeoIp, describe};
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -22,7 +23,10 @@ pub struct BundledInfo {
 pub struct GeoInfoReport {
     pub schema_version: u32,
     pub databases: Vec<DatabaseInfo>,
+    /// The bundled country database.
     pub bundled: BundledInfo,
+    /// The bundled IP-to-AS table.
+    pub bundled_asn: BundledInfo,
 }
 
 impl GeoInfoReport {
@@ -34,6 +38,11 @@ impl GeoInfoReport {
                 package: BUNDLED_NAME,
                 version: BUNDLED_VERSION,
                 licence: BUNDLED_LICENCE,
+            },
+            bundled_asn: BundledInfo {
+                package: asn_table::BUNDLED_NAME,
+                version: asn_table::BUNDLED_VERSION,
+                licence: asn_table::BUNDLED_LICENCE,
             },
         }
     }
@@ -143,11 +152,15 @@ impl Report for GeoInfoReport {
                 rows.push(vec!["description".into(), d.clone()]);
             }
             if db.source == "bundled" {
+                let bundled = match db.database_type.as_str() {
+                    BUNDLED_ASN_TYPE => &self.bundled_asn,
+                    _ => &self.bundled,
+                };
                 rows.push(vec![
                     "package".into(),
-                    format!("{} {}", self.bundled.package, self.bundled.version),
+                    format!("{} {}", bundled.package, bundled.version),
                 ]);
-                rows.push(vec!["licence".into(), self.bundled.licence.to_string()]);
+                rows.push(vec!["licence".into(), bundled.licence.to_string()]);
             }
         }
         Text::Tables(vec![TextTable {

@@ -85,6 +85,9 @@ pub struct StatsReport {
     pub top_server_names_by_bytes: Vec<Share>,
     pub top_server_names_by_flows: Vec<Share>,
     pub top_countries: Vec<Share>,
+    /// The organisations owning each flow's remote end (its responder's AS, else its
+    /// initiator's, else the responder's label such as `private`).
+    pub top_organizations: Vec<Share>,
     pub duration_histogram: DurationHistogram,
 }
 
@@ -119,6 +122,15 @@ enum Role {
     Receiver,
 }
 
+/// Who owns a flow's remote end: the organisation of its responder's AS, else of its
+/// initiator's, else the responder's place (`private`, `unknown`, ...), as countries are counted.
+pub fn flow_owner<'a>(e: &Enriched<'a>) -> &'a str {
+    match (&e.dst.as_org, &e.src.as_org) {
+        (Some(org), _) | (None, Some(org)) => org,
+        (None, None) => e.dst.place(),
+    }
+}
+
 /// Builds the [`StatsReport`] flow by flow.
 pub struct StatsView {
     /// Rows of each top list.
@@ -128,6 +140,7 @@ pub struct StatsView {
     services: Tally,
     server_names: Tally,
     countries: Tally,
+    organizations: Tally,
     /// Flows per duration bucket, by protocol name, in first-seen order.
     histogram: Vec<(String, Vec<u64>)>,
 }
@@ -142,6 +155,7 @@ impl StatsView {
             services: Tally::default(),
             server_names: Tally::default(),
             countries: Tally::default(),
+            organizations: Tally::default(),
             histogram: Vec::new(),
         }
     }
@@ -238,6 +252,7 @@ impl StatsView {
             },
             top_server_names_by_bytes: cut(self.server_names.into_sorted(total)),
             top_countries: cut(self.countries.into_sorted(total)),
+            top_organizations: cut(self.organizations.into_sorted(total)),
             duration_histogram: DurationHistogram {
                 buckets: DURATION_BUCKETS.iter().map(|(label, _)| *label).collect(),
                 protocols: rows,
@@ -290,6 +305,7 @@ impl View for StatsView {
             self.server_names.add(name, 1, packets, bytes);
         }
         self.countries.add(flow_place(&e), 1, packets, bytes);
+        self.organizations.add(flow_owner(&e), 1, packets, bytes);
         let bucket = duration_bucket(flow.duration_nanos());
         match self.histogram.iter_mut().find(|(p, _)| *p == proto) {
             Some((_, counts)) => counts[bucket] += 1,
@@ -377,6 +393,7 @@ impl Report for StatsReport {
                     &self.top_server_names_by_flows,
                 ))
                 .chain(share_rows("top_countries", &self.top_countries))
+                .chain(share_rows("top_organizations", &self.top_organizations))
                 .collect();
         for row in &self.duration_histogram.protocols {
             for (bucket, flows) in self.duration_histogram.buckets.iter().zip(&row.flows) {
@@ -472,6 +489,12 @@ impl Report for StatsReport {
                 &format!("Top {n} countries"),
                 "Country",
                 &self.top_countries,
+                None,
+            ),
+            share_table(
+                &format!("Top {n} organisations (of each flow's remote end)"),
+                "Organisation",
+                &self.top_organizations,
                 None,
             ),
             histogram,
