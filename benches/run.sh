@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark `ca-cli flows` on the shared benchmark capture (pcpp_many-protocols.pcap, 70 copies
+# Benchmark `ca-cli flows` on the benchmark capture (benches/make-capture.sh: pcpp_many-protocols.pcap, 70 copies
 # with remapped addresses: ~205 MB, 329,630 packets), against tshark and nfpcapd when present.
 #
 #   benches/run.sh [COPIES]     (default 70; 700 builds ~2 GB; MANY_FLOWS=0 skips the memory part)
@@ -11,12 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 copies=${1:-70}
 runs=${RUNS:-15}
-shared=../shared/bench/make-capture.sh
 out=target/bench
 capture=$out/bench-$copies.pcap
 mkdir -p "$out"
-[[ -f $shared ]] || { echo "needs $shared (the shared material beside the repository)" >&2; exit 1; }
-[[ -s $capture ]] || bash "$shared" "$capture" "$copies" >/dev/null
+[[ -s $capture ]] || benches/make-capture.sh "$capture" "$copies" >/dev/null
 cargo build --release --locked -q
 cargo build --release --locked -q --bench ceiling
 bin=target/release/ca-cli
