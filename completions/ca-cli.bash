@@ -123,7 +123,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__dns)
-            opts="-f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --schema-line --width --help --version"
+            opts="-n -f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +226,18 @@ _ca__cli() {
                     return 0
                     ;;
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "queries clients name" -- "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -407,7 +419,7 @@ _ca__cli() {
             return 0
             ;;
         ca__cli__subcmd__geo)
-            opts="-f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --format --json --output --quiet --schema-line --width --help --version"
+            opts="-n -f -o -q -h -V --allow-duplicates --connections --timeout --retries --ca-cert --chunk-size --backoff-ms --idle-timeout --strict --threads --max-flows --no-identify --geoip-db --asn-db --no-asn --no-geoip --proto --service --name --host --src --dst --port --country --src-country --dst-country --since --until --min-bytes --filter --sort --top --format --json --output --quiet --schema-line --width --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +522,18 @@ _ca__cli() {
                     return 0
                     ;;
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "bytes flows addresses" -- "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

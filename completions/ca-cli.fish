@@ -52,7 +52,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l host -d 'Address
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l dst -d 'Address or CIDR network of the destination (responder)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l port -d 'Port at either end' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l country -d 'Country (ISO 3166 alpha-2) or label (private, multicast, ...) at either end; `geo --country CC,...` also details each' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l src-country -d 'Country of the source' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l dst-country -d 'Country of the destination' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
@@ -98,7 +98,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l host -d 'Add
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l dst -d 'Address or CIDR network of the destination (responder)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l port -d 'Port at either end' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l country -d 'Country (ISO 3166 alpha-2) or label (private, multicast, ...) at either end; `geo --country CC,...` also details each' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l src-country -d 'Country of the source' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l dst-country -d 'Country of the destination' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
@@ -139,7 +139,7 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l host -d 'Address
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l dst -d 'Address or CIDR network of the destination (responder)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l port -d 'Port at either end' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l country -d 'Country (ISO 3166 alpha-2) or label (private, multicast, ...) at either end; `geo --country CC,...` also details each' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l src-country -d 'Country of the source' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l dst-country -d 'Country of the destination' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
@@ -181,13 +181,17 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l host -d 'Address o
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l dst -d 'Address or CIDR network of the destination (responder)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l port -d 'Port at either end' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l country -d 'Country (ISO 3166 alpha-2) or label (private, multicast, ...) at either end; `geo --country CC,...` also details each' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l src-country -d 'Country of the source' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l dst-country -d 'Country of the destination' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l until -d 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture\'s start' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l min-bytes -d 'Flows of at least N bytes (both ways; k, M, G allowed)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l filter -d 'A filter expression (see below)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l sort -d 'Order of the places [default: bytes]' -r -f -a "bytes\t'Bytes both ways, most first'
+flows\t'Flows, most first'
+addresses\t'Distinct addresses, most first'"
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s n -l top -d 'Show only the first N places' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
 json\t'One JSON document'
 ndjson\t'One JSON object per line'
@@ -222,13 +226,17 @@ complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l host -d 'Address o
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l src -d 'Address or CIDR network of the source (initiator)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l dst -d 'Address or CIDR network of the destination (responder)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l port -d 'Port at either end' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l country -d 'Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l country -d 'Country (ISO 3166 alpha-2) or label (private, multicast, ...) at either end; `geo --country CC,...` also details each' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l src-country -d 'Country of the source' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l dst-country -d 'Country of the destination' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l since -d 'Flows active at or after TIME: RFC 3339, or +DURATION after the capture\'s start' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l until -d 'Flows active at or before TIME: RFC 3339, or +DURATION after the capture\'s start' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l min-bytes -d 'Flows of at least N bytes (both ways; k, M, G allowed)' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l filter -d 'A filter expression (see below)' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l sort -d 'Order of the names [default: queries]' -r -f -a "queries\t'Queries, most first'
+clients\t'Distinct clients, most first'
+name\t'Name, alphabetically'"
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s n -l top -d 'Show only the first N names' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s f -l format -d 'Output format' -r -f -a "text\t'Tables for people (summary on stderr)'
 json\t'One JSON document'
 ndjson\t'One JSON object per line'

@@ -71,7 +71,7 @@ pub enum Command {
     /// Geomap: traffic per country; with --country CC, that country's addresses and services
     Geo(GeoViewArgs),
     /// DNS: the names asked about, how often, the answers and response codes, who asked
-    Dns(ProtocolsArgs),
+    Dns(DnsArgs),
     /// GeoIP databases: what they are (info) and what they say about addresses (lookup)
     Geoip {
         #[command(subcommand)]
@@ -168,8 +168,54 @@ pub struct StatsArgs {
 pub struct GeoViewArgs {
     #[command(flatten)]
     pub capture: CaptureArgs,
+
+    /// Order of the places [default: bytes]
+    #[arg(long, value_enum)]
+    pub sort: Option<PlaceSortArg>,
+
+    /// Show only the first N places
+    #[arg(long, short = 'n', value_name = "N", value_parser = at_least_one)]
+    pub top: Option<usize>,
+
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PlaceSortArg {
+    /// Bytes both ways, most first
+    Bytes,
+    /// Flows, most first
+    Flows,
+    /// Distinct addresses, most first
+    Addresses,
+}
+
+#[derive(Debug, Args)]
+pub struct DnsArgs {
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+
+    /// Order of the names [default: queries]
+    #[arg(long, value_enum)]
+    pub sort: Option<NameSortArg>,
+
+    /// Show only the first N names
+    #[arg(long, short = 'n', value_name = "N", value_parser = at_least_one)]
+    pub top: Option<usize>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NameSortArg {
+    /// Queries, most first
+    Queries,
+    /// Distinct clients, most first
+    Clients,
+    /// Name, alphabetically
+    Name,
 }
 
 /// What every capture-reading command takes: the inputs, how to analyse them, GeoIP, filters.
@@ -326,9 +372,10 @@ pub struct FilterArgs {
     #[arg(long, value_name = "N", value_delimiter = ',')]
     pub port: Vec<u16>,
 
-    /// Country (ISO 3166 alpha-2) at either end; `geo --country CC` also details that country
-    #[arg(long, value_name = "CC", value_delimiter = ',', value_parser = parse_country)]
-    pub country: Vec<CountryCode>,
+    /// Country (ISO 3166 alpha-2) or label (private, multicast, ...) at either end;
+    /// `geo --country CC,...` also details each
+    #[arg(long, value_name = "CC", value_delimiter = ',', value_parser = parse_place)]
+    pub country: Vec<Place>,
 
     /// Country of the source
     #[arg(long, value_name = "CC", value_delimiter = ',', value_parser = parse_country)]
@@ -406,6 +453,40 @@ fn parse_duration_nanos(text: &str) -> Result<u64, String> {
 fn parse_proto(text: &str) -> Result<u8, String> {
     ca_cli::filter::proto_number(text).ok_or_else(|| {
         format!("unknown protocol '{text}' (tcp, udp, icmp, icmpv6, gre, esp, or a number)")
+    })
+}
+
+/// Where an address is: a country, or a special range's label for addresses no country has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Country(CountryCode),
+    Label(&'static str),
+}
+
+impl Place {
+    /// As the geo view names places: `DE`, `private`.
+    pub fn name(&self) -> String {
+        match self {
+            Place::Country(code) => code.to_string(),
+            Place::Label(label) => label.to_string(),
+        }
+    }
+}
+
+fn parse_place(text: &str) -> Result<Place, String> {
+    let lower = text.to_ascii_lowercase();
+    if let Some(label) = ca_cli::enrich::special::LABELS
+        .iter()
+        .chain(&["public"])
+        .find(|l| **l == lower)
+    {
+        return Ok(Place::Label(label));
+    }
+    CountryCode::parse(text).map(Place::Country).ok_or_else(|| {
+        format!(
+            "'{text}' is neither a two-letter country code (ISO 3166) nor a label ({}, public)",
+            ca_cli::enrich::special::LABELS.join(", ")
+        )
     })
 }
 

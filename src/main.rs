@@ -15,9 +15,9 @@ use ca_cli::interrupt::Interrupt;
 use ca_cli::output::{self, FlowStream, Format, StreamFormat, text};
 use ca_cli::pipeline::{AnalysisError, CaptureReport, Job, View};
 use ca_cli::view::cells::thousands;
-use ca_cli::view::dns::DnsView;
+use ca_cli::view::dns::{DnsView, NameListConfig, NameSort};
 use ca_cli::view::flows::{FlowsView, SortKey};
-use ca_cli::view::geo::GeoView;
+use ca_cli::view::geo::{GeoView, PlaceListConfig, PlaceSort};
 use ca_cli::view::lookup::{GeoInfoReport, LookupReport};
 use ca_cli::view::protocols::ProtocolsView;
 use ca_cli::view::report::Report;
@@ -26,7 +26,10 @@ use ca_cli::view::stats::StatsView;
 use app::configure::{self, UsageError, format_of};
 use app::ctrl_c::{self, INTERRUPTED};
 use app::output_file::write_output;
-use cli::{CaptureArgs, Cli, Command, FlowsArgs, GeoipCommand, OutputArgs, SortArg};
+use cli::{
+    CaptureArgs, Cli, Command, FlowsArgs, GeoipCommand, NameSortArg, OutputArgs, Place,
+    PlaceSortArg, SortArg,
+};
 
 /// What the exit status means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,13 +97,39 @@ fn run(cli: Cli, interrupt: &Interrupt) -> Result<Exit> {
             interrupt,
         ),
         Command::Geo(args) => {
-            let drill = match args.capture.filter.country.as_slice() {
-                [one] => Some(*one),
-                _ => None,
+            let drill = args
+                .capture
+                .filter
+                .country
+                .iter()
+                .map(Place::name)
+                .collect();
+            let list = PlaceListConfig {
+                sort: match args.sort.unwrap_or(PlaceSortArg::Bytes) {
+                    PlaceSortArg::Bytes => PlaceSort::Bytes,
+                    PlaceSortArg::Flows => PlaceSort::Flows,
+                    PlaceSortArg::Addresses => PlaceSort::Addresses,
+                },
+                top: args.top,
             };
-            show(&args.capture, &args.output, GeoView::new(drill), interrupt)
+            show(
+                &args.capture,
+                &args.output,
+                GeoView::new(drill, list),
+                interrupt,
+            )
         }
-        Command::Dns(args) => show(&args.capture, &args.output, DnsView::default(), interrupt),
+        Command::Dns(args) => {
+            let list = NameListConfig {
+                sort: match args.sort.unwrap_or(NameSortArg::Queries) {
+                    NameSortArg::Queries => NameSort::Queries,
+                    NameSortArg::Clients => NameSort::Clients,
+                    NameSortArg::Name => NameSort::Name,
+                },
+                top: args.top,
+            };
+            show(&args.capture, &args.output, DnsView::new(list), interrupt)
+        }
         Command::Geoip { command } => {
             match command {
                 GeoipCommand::Info { geo, output } => {
@@ -224,11 +253,12 @@ fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
 fn summary_text(report: &impl CaptureReport) -> (Vec<String>, Vec<String>) {
     let summary = report.summary();
     let mut lines = text::summary_lines(summary);
-    if let Some((shown, selected)) = report.listed() {
+    if let Some(listed) = report.listed() {
         lines.push(format!(
-            "showing {} of {} flows (--top)",
-            thousands(shown),
-            thousands(selected)
+            "showing {} of {} {} (--top)",
+            thousands(listed.shown),
+            thousands(listed.of),
+            listed.what
         ));
     }
     let warnings = summary.warnings.iter().map(|w| format!("warning: {w}"));

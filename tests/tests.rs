@@ -11,6 +11,7 @@ mod geoip;
 mod guards;
 mod json_fast_path;
 mod mapped;
+mod options;
 mod oracle_capinfos;
 mod oracle_identify;
 mod oracle_tshark;

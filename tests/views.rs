@@ -492,7 +492,10 @@ fn bad_filters_exit_2_pointing_at_the_column() {
         (&["--filter", "(proto tcp"], "column 11"),
         (&["--filter", "country usa"], "column 9"),
         (&["--proto", "tcpp"], "unknown protocol 'tcpp'"),
-        (&["--country", "Germany"], "not a two-letter country code"),
+        (
+            &["--country", "Germany"],
+            "neither a two-letter country code",
+        ),
         (&["--since", "yesterday"], "is not a time"),
     ];
     for (args, message) in cases {

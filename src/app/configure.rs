@@ -18,7 +18,7 @@ use ca_cli::pipeline::{Job, Selection};
 use ca_cli::source::{self, FileIdentity, HttpOptions, InputSpec, SourceOptions};
 
 use super::allocator;
-use crate::cli::{CaptureArgs, FilterArgs, FormatArg, GeoArgs, OutputArgs};
+use crate::cli::{CaptureArgs, FilterArgs, FormatArg, GeoArgs, OutputArgs, Place};
 
 /// A command-line mistake found after parsing (a bad filter expression): exit status 2.
 #[derive(Debug)]
@@ -143,7 +143,10 @@ fn build_filter(args: &FilterArgs) -> Result<(Expr, Option<String>), UsageError>
         group(&args.src, |&h| Predicate::Host(End::Src, h)),
         group(&args.dst, |&h| Predicate::Host(End::Dst, h)),
         group(&args.port, |&p| Predicate::Port(End::Either, Cmp::Eq, p)),
-        group(&args.country, |&c| Predicate::Country(End::Either, c)),
+        group(&args.country, |place| match place {
+            Place::Country(code) => Predicate::Country(End::Either, *code),
+            Place::Label(label) => Predicate::Label(End::Either, label.to_string()),
+        }),
         group(&args.src_country, |&c| Predicate::Country(End::Src, c)),
         group(&args.dst_country, |&c| Predicate::Country(End::Dst, c)),
         group(args.since.as_slice(), |&t| Predicate::Since(t)),

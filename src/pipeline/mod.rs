@@ -14,7 +14,7 @@ mod run;
 pub mod select;
 pub mod summary;
 
-pub use run::{CaptureReport, Finished, Job, View, run};
+pub use run::{CaptureReport, Finished, Job, Listed, View, run};
 pub use select::{Selection, Totals};
 pub use summary::Summary;
 

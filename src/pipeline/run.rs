@@ -50,11 +50,18 @@ pub struct Finished {
 pub trait CaptureReport {
     fn summary(&self) -> &Summary;
 
-    /// What part of the selected flows the report lists, when it lists only some (`--top`):
-    /// `(shown, selected)`.
-    fn listed(&self) -> Option<(u64, u64)> {
+    /// What part of its list the report shows, when it shows only some (`--top`).
+    fn listed(&self) -> Option<Listed> {
         None
     }
+}
+
+/// `shown` of `of` flows, names, places... listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub shown: u64,
+    pub of: u64,
+    pub what: &'static str,
 }
 
 impl CaptureReport for Summary {

@@ -15,7 +15,7 @@ use crate::enrich::{Enricher, Tags};
 use crate::flow::Flow;
 use crate::identify::dns::{Answer, rcode_name, type_name};
 use crate::pipeline::CaptureStats;
-use crate::pipeline::{CaptureReport, Finished, View};
+use crate::pipeline::{CaptureReport, Finished, Listed, View};
 
 /// Answers and clients listed per name; counts go on beyond.
 const LISTED: usize = 16;
@@ -24,8 +24,11 @@ const LISTED: usize = 16;
 pub struct DnsReport {
     pub schema_version: u32,
     pub summary: Summary,
-    /// Questions, most asked first.
+    /// Questions, most asked first (or as `--sort` orders them; the first `--top`).
     pub names: Vec<DnsName>,
+    /// Questions in the capture.
+    #[serde(skip)]
+    pub all: usize,
 }
 
 /// One question (name and record type) over the whole capture.
@@ -56,9 +59,29 @@ struct Entry {
     client_count: u64,
 }
 
+/// How the list of names is ordered and cut.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NameListConfig {
+    pub sort: NameSort,
+    /// Only the first N names.
+    pub top: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NameSort {
+    /// Queries, most first.
+    #[default]
+    Queries,
+    /// Distinct clients, most first.
+    Clients,
+    /// Alphabetically.
+    Name,
+}
+
 /// Builds the [`DnsReport`] from the DNS exchanges of each flow.
 #[derive(Default)]
 pub struct DnsView {
+    list: NameListConfig,
     entries: FxHashMap<(String, u16), Entry>,
     /// Distinct clients per question beyond the listed ones, counted exactly.
     seen_clients: FxHashMap<(String, u16), rustc_hash::FxHashSet<IpAddr>>,
@@ -117,9 +140,24 @@ impl CaptureReport for DnsReport {
     fn summary(&self) -> &Summary {
         &self.summary
     }
+
+    fn listed(&self) -> Option<Listed> {
+        (self.names.len() < self.all).then_some(Listed {
+            shown: self.names.len() as u64,
+            of: self.all as u64,
+            what: "names",
+        })
+    }
 }
 
 impl DnsView {
+    pub fn new(list: NameListConfig) -> DnsView {
+        DnsView {
+            list,
+            ..DnsView::default()
+        }
+    }
+
     fn report(self, summary: Summary) -> DnsReport {
         let mut names: Vec<DnsName> = self
             .entries
@@ -135,16 +173,25 @@ impl DnsView {
                 clients: e.clients,
             })
             .collect();
-        names.sort_by(|a, b| {
-            b.queries
-                .cmp(&a.queries)
-                .then_with(|| a.name.cmp(&b.name))
-                .then_with(|| a.qtype.cmp(&b.qtype))
-        });
+        let by_name = |a: &DnsName, b: &DnsName| a.name.cmp(&b.name).then(a.qtype.cmp(&b.qtype));
+        match self.list.sort {
+            NameSort::Queries => {
+                names.sort_by(|a, b| b.queries.cmp(&a.queries).then(by_name(a, b)))
+            }
+            NameSort::Clients => {
+                names.sort_by(|a, b| b.client_count.cmp(&a.client_count).then(by_name(a, b)))
+            }
+            NameSort::Name => names.sort_by(by_name),
+        }
+        let all = names.len();
+        if let Some(top) = self.list.top {
+            names.truncate(top);
+        }
         DnsReport {
             schema_version: SCHEMA_VERSION,
             summary,
             names,
+            all,
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::dissect::tcp_flags;
 use crate::enrich::{CountryCode, Enricher, Tags};
 use crate::flow::{Flow, FlowIdent};
 use crate::identify::Fingerprint;
-use crate::pipeline::{CaptureReport, CaptureStats, Finished, View};
+use crate::pipeline::{CaptureReport, CaptureStats, Finished, Listed, View};
 
 /// `ca-cli flows` as a document.
 #[derive(serde::Serialize)]
@@ -30,9 +30,13 @@ impl CaptureReport for FlowsReport {
         &self.summary
     }
 
-    fn listed(&self) -> Option<(u64, u64)> {
+    fn listed(&self) -> Option<Listed> {
         let shown = self.flows.len() as u64;
-        (shown < self.summary.selected_flows).then_some((shown, self.summary.selected_flows))
+        (shown < self.summary.selected_flows).then_some(Listed {
+            shown,
+            of: self.summary.selected_flows,
+            what: "flows",
+        })
     }
 }
 

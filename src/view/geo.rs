@@ -11,10 +11,10 @@ use super::report::{Column, Record, Report, Rows, Text, TextTable};
 use super::tally::share_table;
 use super::tally::{Share, Tally, fraction};
 use super::{Enriched, SCHEMA_VERSION, Summary};
-use crate::enrich::{AddressInfo, CountryCode, Enricher, Tags};
+use crate::enrich::{AddressInfo, Enricher, Tags};
 use crate::flow::Flow;
 use crate::pipeline::CaptureStats;
-use crate::pipeline::{CaptureReport, Finished, View};
+use crate::pipeline::{CaptureReport, Finished, Listed, View};
 
 /// Traffic of one country, or of a pseudo-country: a special-range label (`private`, ...) or
 /// `unknown` for public addresses the database does not place.
@@ -40,6 +40,8 @@ pub struct PlaceRow {
 /// One address of a drilled-into country.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct AddressRow {
+    /// The place (country code or label) detailed.
+    pub country: String,
     pub address: IpAddr,
     pub city: Option<String>,
     pub asn: Option<u32>,
@@ -66,8 +68,14 @@ pub struct GeoReport {
     pub schema_version: u32,
     pub summary: Summary,
     pub countries: Vec<PlaceRow>,
-    /// With `--country CC`: that country's addresses and services.
+    /// Places in the capture (`countries` lists them all, or the first `--top`).
+    #[serde(skip)]
+    pub places: usize,
+    /// With `--country CC`: the first place's addresses and services (as `details[0]`, kept for
+    /// readers of one place).
     pub detail: Option<CountryDetail>,
+    /// With `--country CC,...`: each place's addresses, services and organisations.
+    pub details: Vec<CountryDetail>,
 }
 
 fn kind(info: &AddressInfo) -> &'static str {
@@ -91,32 +99,65 @@ struct AddressCount {
 
 /// Builds the [`GeoReport`] flow by flow.
 pub struct GeoView {
-    drill: Option<CountryCode>,
+    /// The places (country codes or labels) to detail, in the order asked.
+    drill: Vec<String>,
+    /// The list's order and length.
+    list: PlaceListConfig,
     places: FxHashMap<String, PlaceRow>,
     /// Every address seen, with its enrichment id (an address has one place).
     addresses: FxHashMap<IpAddr, u32>,
-    detail_addresses: FxHashMap<IpAddr, AddressCount>,
-    detail_services: Tally,
-    detail_organizations: Tally,
-    drilled_bytes: u64,
+    details: Vec<DetailTally>,
+}
+
+/// How the list of places is ordered and cut.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlaceListConfig {
+    pub sort: PlaceSort,
+    /// Only the first N places.
+    pub top: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PlaceSort {
+    /// Bytes both ways, most first.
+    #[default]
+    Bytes,
+    Flows,
+    Addresses,
+}
+
+/// One drilled-into place, as flows come.
+#[derive(Default)]
+struct DetailTally {
+    addresses: FxHashMap<IpAddr, AddressCount>,
+    services: Tally,
+    organizations: Tally,
+    bytes: u64,
 }
 
 impl CaptureReport for GeoReport {
     fn summary(&self) -> &Summary {
         &self.summary
     }
+
+    fn listed(&self) -> Option<Listed> {
+        (self.countries.len() < self.places).then_some(Listed {
+            shown: self.countries.len() as u64,
+            of: self.places as u64,
+            what: "places",
+        })
+    }
 }
 
 impl GeoView {
-    pub fn new(drill: Option<CountryCode>) -> GeoView {
+    /// `drill`: the places to detail (country codes, labels such as `private`).
+    pub fn new(drill: Vec<String>, list: PlaceListConfig) -> GeoView {
         GeoView {
+            details: drill.iter().map(|_| DetailTally::default()).collect(),
             drill,
+            list,
             places: FxHashMap::default(),
             addresses: FxHashMap::default(),
-            detail_addresses: FxHashMap::default(),
-            detail_services: Tally::default(),
-            detail_organizations: Tally::default(),
-            drilled_bytes: 0,
         }
     }
 
@@ -135,54 +176,71 @@ impl GeoView {
                 row
             })
             .collect();
-        countries.sort_by(|a, b| {
-            (b.bytes_to + b.bytes_from)
-                .cmp(&(a.bytes_to + a.bytes_from))
-                .then(a.country.cmp(&b.country))
-        });
-        let (detail_addresses, detail_services, detail_organizations, drilled_bytes) = (
-            self.detail_addresses,
-            self.detail_services,
-            self.detail_organizations,
-            self.drilled_bytes,
-        );
-        let detail = self.drill.map(|code| {
-            let mut rows: Vec<AddressRow> = detail_addresses
-                .into_iter()
-                .map(|(address, c)| {
-                    let info = enricher.info(c.info);
-                    AddressRow {
-                        address,
-                        city: info.city.clone(),
-                        asn: info.asn,
-                        as_org: info.as_org.clone(),
-                        flows: c.flows,
-                        bytes_to: c.bytes_to,
-                        bytes_from: c.bytes_from,
-                        packets_to: c.packets_to,
-                        packets_from: c.packets_from,
-                    }
-                })
-                .collect();
-            rows.sort_by(|a, b| {
-                (b.bytes_to + b.bytes_from)
-                    .cmp(&(a.bytes_to + a.bytes_from))
-                    .then(a.address.cmp(&b.address))
-            });
-            CountryDetail {
-                country: code.to_string(),
-                addresses: rows,
-                // Shares of the traffic of the country's flows.
-                services: detail_services.into_sorted(drilled_bytes),
-                organizations: detail_organizations.into_sorted(drilled_bytes),
-            }
-        });
+        let sort = self.list.sort;
+        let key = |row: &PlaceRow| match sort {
+            PlaceSort::Bytes => row.bytes_to + row.bytes_from,
+            PlaceSort::Flows => row.flows,
+            PlaceSort::Addresses => row.addresses,
+        };
+        countries.sort_by(|a, b| key(b).cmp(&key(a)).then(a.country.cmp(&b.country)));
+        let places = countries.len();
+        if let Some(top) = self.list.top {
+            countries.truncate(top);
+        }
+        let details: Vec<CountryDetail> = self
+            .drill
+            .into_iter()
+            .zip(self.details)
+            .map(|(place, tally)| {
+                let mut rows: Vec<AddressRow> = tally
+                    .addresses
+                    .into_iter()
+                    .map(|(address, c)| {
+                        let info = enricher.info(c.info);
+                        AddressRow {
+                            country: place.clone(),
+                            address,
+                            city: info.city.clone(),
+                            asn: info.asn,
+                            as_org: info.as_org.clone(),
+                            flows: c.flows,
+                            bytes_to: c.bytes_to,
+                            bytes_from: c.bytes_from,
+                            packets_to: c.packets_to,
+                            packets_from: c.packets_from,
+                        }
+                    })
+                    .collect();
+                rows.sort_by(|a, b| {
+                    (b.bytes_to + b.bytes_from)
+                        .cmp(&(a.bytes_to + a.bytes_from))
+                        .then(a.address.cmp(&b.address))
+                });
+                CountryDetail {
+                    country: place,
+                    addresses: rows,
+                    // Shares of the traffic of the place's flows.
+                    services: tally.services.into_sorted(tally.bytes),
+                    organizations: tally.organizations.into_sorted(tally.bytes),
+                }
+            })
+            .collect();
         GeoReport {
             schema_version: SCHEMA_VERSION,
             summary,
             countries,
-            detail,
+            places,
+            detail: details.first().cloned(),
+            details,
         }
+    }
+
+    /// Which drilled-into place `info`'s address is in.
+    fn drilled(&self, info: &AddressInfo) -> Option<usize> {
+        let place = info.place();
+        self.drill
+            .iter()
+            .position(|p| p.eq_ignore_ascii_case(place))
     }
 }
 
@@ -236,12 +294,14 @@ impl View for GeoView {
                 row.flows += 1;
             }
             self.addresses.entry(addr).or_insert(id);
-            let drilled = self.drill.is_some_and(|c| info.country == Some(c));
-            if drilled {
-                let a = self.detail_addresses.entry(addr).or_insert(AddressCount {
-                    info: id,
-                    ..AddressCount::default()
-                });
+            if let Some(detail) = self.drilled(info) {
+                let a = self.details[detail]
+                    .addresses
+                    .entry(addr)
+                    .or_insert(AddressCount {
+                        info: id,
+                        ..AddressCount::default()
+                    });
                 a.flows += 1;
                 a.bytes_to += to.bytes;
                 a.bytes_from += from.bytes;
@@ -249,31 +309,25 @@ impl View for GeoView {
                 a.packets_from += from.packets;
             }
         }
-        let in_drilled = self
-            .drill
-            .is_some_and(|c| e.src.country == Some(c) || e.dst.country == Some(c));
-        if in_drilled {
-            self.detail_services.add_service(
-                e.service_label,
-                e.service,
-                e.port_guess,
-                1,
-                flow.total_packets(),
-                flow.total_bytes(),
-            );
-            // The country's end: the responder when it is there, else the initiator.
-            let end = if self.drill.is_some_and(|c| e.dst.country == Some(c)) {
-                e.dst
-            } else {
-                e.src
+        let (src_place, dst_place) = (self.drilled(e.src), self.drilled(e.dst));
+        for (detail, tally) in self.details.iter_mut().enumerate() {
+            // The place's end: the responder when it is there, else the initiator.
+            let end = match (src_place == Some(detail), dst_place == Some(detail)) {
+                (_, true) => e.dst,
+                (true, false) => e.src,
+                (false, false) => continue,
             };
-            self.detail_organizations.add(
+            let (packets, bytes) = (flow.total_packets(), flow.total_bytes());
+            tally
+                .services
+                .add_service(e.service_label, e.service, e.port_guess, 1, packets, bytes);
+            tally.organizations.add(
                 end.as_org.as_deref().unwrap_or("unknown"),
                 1,
-                flow.total_packets(),
-                flow.total_bytes(),
+                packets,
+                bytes,
             );
-            self.drilled_bytes += flow.total_bytes();
+            tally.bytes += bytes;
         }
         Ok(())
     }
@@ -293,14 +347,19 @@ impl Report for GeoReport {
     type Row<'a> = GeoRow<'a>;
 
     fn rows(&self) -> Rows<'_, GeoRow<'_>> {
-        match &self.detail {
-            Some(detail) => Box::new(detail.addresses.iter().map(GeoRow::Address)),
-            None => Box::new(self.countries.iter().map(GeoRow::Place)),
+        if self.details.is_empty() {
+            return Box::new(self.countries.iter().map(GeoRow::Place));
         }
+        Box::new(
+            self.details
+                .iter()
+                .flat_map(|d| d.addresses.iter().map(GeoRow::Address)),
+        )
     }
 
     fn text(&self) -> Text<'_> {
-        if let Some(detail) = &self.detail {
+        let mut tables = Vec::new();
+        for detail in &self.details {
             let addresses = TextTable {
                 title: Some(format!("Addresses in {}", detail.country)),
                 columns: vec![
@@ -339,7 +398,10 @@ impl Report for GeoReport {
                 &detail.organizations,
                 Some(25),
             );
-            return Text::Tables(vec![addresses, services, organizations]);
+            tables.extend([addresses, services, organizations]);
+        }
+        if !tables.is_empty() {
+            return Text::Tables(tables);
         }
         let max = self.countries.iter().map(|c| c.share).fold(0.0, f64::max);
         let rows = self
