@@ -192,3 +192,30 @@ fn text_written_to_a_file_carries_its_summary() {
     );
     assert_eq!(written, expected);
 }
+
+/// The start column tells the time of day, and the date too when the capture spans days: each
+/// flow's start as its JSON `first_seen` says, to the millisecond.
+#[test]
+fn the_start_column_is_each_flows_first_seen() {
+    for (file, with_date) in [("ndpi_iphone.pcap", false), ("ndpi_sites.pcapng", true)] {
+        let file = common::fixture(file);
+        let Some((text, json)) = text_and_json("flows", &file, None) else {
+            panic!("{} runs", file_name(&file));
+        };
+        let flows = json["flows"].as_array().unwrap();
+        assert!(flows.len() > 10);
+        for (line, flow) in text.lines().skip(2).zip(flows) {
+            let first = flow["first_seen"].as_str().unwrap(); // 2020-07-28T17:34:54.169758000Z
+            let (date, time) = first.split_once('T').unwrap();
+            let expected = if with_date {
+                format!("{date} {}", &time[..12])
+            } else {
+                time[..12].to_string()
+            };
+            assert!(
+                line.starts_with(&format!("{expected}  ")),
+                "{line:?} for {first}"
+            );
+        }
+    }
+}
