@@ -69,12 +69,12 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the terminal\'s width; in a pipe or file without $COLUMNS, as wide as their content' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-asn -d 'No AS lookups, no src_asn/dst_asn fields (even with --asn-db or CA_CLI_ASN_DB)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS, whatever database is named (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand flows" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -110,12 +110,12 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the terminal\'s width; in a pipe or file without $COLUMNS, as wide as their content' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-asn -d 'No AS lookups, no src_asn/dst_asn fields (even with --asn-db or CA_CLI_ASN_DB)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS, whatever database is named (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand protocols" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -152,12 +152,12 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the terminal\'s width; in a pipe or file without $COLUMNS, as wide as their content' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-asn -d 'No AS lookups, no src_asn/dst_asn fields (even with --asn-db or CA_CLI_ASN_DB)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS, whatever database is named (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand stats" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -197,12 +197,12 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the terminal\'s width; in a pipe or file without $COLUMNS, as wide as their content' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-asn -d 'No AS lookups, no src_asn/dst_asn fields (even with --asn-db or CA_CLI_ASN_DB)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS, whatever database is named (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geo" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -242,12 +242,12 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the terminal\'s width; in a pipe or file without $COLUMNS, as wide as their content' -r
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l allow-duplicates -d 'Read a file named more than once (or through a link) each time; by default it is read once, with a warning'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l strict -d 'Exit with status 1 when a capture is cut short or has malformed packets'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-identify -d 'Do not read payloads: services are guessed from ports, and no server names are found'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-asn -d 'No AS lookups, no src_asn/dst_asn fields (even with --asn-db or CA_CLI_ASN_DB)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS, whatever database is named (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand dns" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -265,9 +265,9 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the terminal\'s width; in a pipe or file without $COLUMNS, as wide as their content' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-asn -d 'No AS lookups, no src_asn/dst_asn fields (even with --asn-db or CA_CLI_ASN_DB)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS, whatever database is named (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from info" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'
@@ -280,9 +280,9 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'"
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s o -l output -d 'Write the output to FILE instead of standard output' -r -F
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: the terminal\'s width (or $COLUMNS); in a pipe or file rows are never shortened' -r
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-asn -d 'No AS lookups (no src_asn/dst_asn fields unless --asn-db)'
-complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS (special-range labels still apply)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l width -d 'Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the terminal\'s width; in a pipe or file without $COLUMNS, as wide as their content' -r
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-asn -d 'No AS lookups, no src_asn/dst_asn fields (even with --asn-db or CA_CLI_ASN_DB)'
+complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l no-geoip -d 'No GeoIP lookups, neither countries nor AS, whatever database is named (special-range labels still apply)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l json -d 'Shorthand for --format json'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -s q -l quiet -d 'Print no summary and no warnings on standard error (errors still)'
 complete -c ca-cli -n "__fish_ca_cli_using_subcommand geoip; and __fish_seen_subcommand_from lookup" -l schema-line -d 'NDJSON and CSV: start with a line naming the schema version ({"schema_version":N} or #schema_version=N); JSON documents always carry it'

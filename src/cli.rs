@@ -329,12 +329,13 @@ pub struct GeoArgs {
     #[arg(long, value_name = "PATH", env = "CA_CLI_ASN_DB")]
     pub asn_db: Option<PathBuf>,
 
-    /// No AS lookups (no src_asn/dst_asn fields unless --asn-db)
-    #[arg(long, conflicts_with = "asn_db")]
+    /// No AS lookups, no src_asn/dst_asn fields (even with --asn-db or CA_CLI_ASN_DB)
+    #[arg(long)]
     pub no_asn: bool,
 
-    /// No GeoIP lookups, neither countries nor AS (special-range labels still apply)
-    #[arg(long, conflicts_with = "geoip_db")]
+    /// No GeoIP lookups, neither countries nor AS, whatever database is named (special-range
+    /// labels still apply)
+    #[arg(long)]
     pub no_geoip: bool,
 }
 
@@ -426,8 +427,8 @@ pub struct OutputArgs {
     #[arg(long)]
     pub schema_line: bool,
 
-    /// Text tables: fit N columns (0: as wide as their content). Default: the terminal's width
-    /// (or $COLUMNS); in a pipe or file rows are never shortened
+    /// Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the
+    /// terminal's width; in a pipe or file without $COLUMNS, as wide as their content
     #[arg(long, value_name = "N")]
     pub width: Option<u16>,
 }

@@ -505,3 +505,33 @@ fn the_bundled_as_table_is_rebuilt_exactly_from_the_package() {
         "asn-table.bin differs"
     );
 }
+
+/// `--no-asn` and `--no-geoip` win over an ASN database, named or in the environment.
+#[test]
+fn no_asn_and_no_geoip_win_over_an_asn_database() {
+    let file = fixture("zeek_http-get.pcap");
+    let asn = fixture("geoip/asn.mmdb");
+    for off in ["--no-asn", "--no-geoip"] {
+        for named in [true, false] {
+            let mut command = ca_cli();
+            command.arg("flows").arg(&file).args(["--json", "-q", off]);
+            if named {
+                command.arg("--asn-db").arg(&asn);
+            } else {
+                command.env("CA_CLI_ASN_DB", &asn);
+            }
+            let output = command.output().unwrap();
+            assert!(
+                output.status.success(),
+                "{off} {named}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+            let flow = doc["flows"][0].as_object().unwrap();
+            assert!(
+                !flow.contains_key("src_asn"),
+                "{off}, database named: {named}"
+            );
+        }
+    }
+}

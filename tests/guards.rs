@@ -236,3 +236,31 @@ fn a_url_of_another_scheme_says_so() {
         );
     }
 }
+
+/// A URL that does not parse is an error that says so, and its query (a SAS token) is never
+/// printed; nor is the query of a URL of another scheme.
+#[test]
+fn a_malformed_url_is_named_without_its_token() {
+    for (url, says) in [
+        (
+            "https://exa mple.blob.core.windows.net/c/x.cap?sv=2024&sig=SECRETSIG1",
+            "not a valid URL",
+        ),
+        (
+            "https://host:99999/c/x.cap?sig=SECRETSIG2",
+            "not a valid URL",
+        ),
+        (
+            "ftp://host/x.cap?sv=1&sig=SECRETSIG3",
+            "unsupported URL scheme ftp",
+        ),
+    ] {
+        let result = ca_cli().args(["flows", url]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(!stderr.contains("SECRETSIG"), "{stderr}");
+        assert!(stderr.contains("?…"), "{stderr}");
+    }
+}

@@ -167,3 +167,32 @@ fn a_place_that_is_neither_country_nor_label_is_a_usage_error() {
         );
     }
 }
+
+/// `public` is every address without a label, as the filter reads it; a place named twice is
+/// detailed once.
+#[test]
+fn geo_details_public_and_each_place_once() {
+    let file = "ndpi_iphone.pcap";
+    let flows = json("flows", file, &[]);
+    let geo = json("geo", file, &["--country", "public"]);
+    let details = geo["details"].as_array().unwrap();
+    assert_eq!(details.len(), 1);
+    let listed: BTreeSet<String> = details[0]["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["address"].as_str().unwrap().to_string())
+        .collect();
+    let mut unlabelled = BTreeSet::new();
+    for flow in flows["flows"].as_array().unwrap() {
+        for end in ["src", "dst"] {
+            if flow[format!("{end}_label")].is_null() {
+                unlabelled.insert(flow[format!("{end}_ip")].as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert!(!unlabelled.is_empty());
+    assert_eq!(listed, unlabelled);
+    let twice = json("geo", file, &["--country", "US,us"]);
+    assert_eq!(twice["details"].as_array().unwrap().len(), 1);
+}

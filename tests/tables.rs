@@ -219,3 +219,26 @@ fn the_start_column_is_each_flows_first_seen() {
         }
     }
 }
+
+/// `COLUMNS=0`, like `--width 0`, means as wide as the content.
+#[test]
+fn zero_columns_is_unlimited() {
+    let file = common::fixture("ndpi_iphone.pcap");
+    let run = |columns: Option<&str>, args: &[&str]| {
+        let mut command = ca_cli();
+        command
+            .env_remove("COLUMNS")
+            .arg("flows")
+            .arg(&file)
+            .arg("-q")
+            .args(args);
+        if let Some(c) = columns {
+            command.env("COLUMNS", c);
+        }
+        command.output().unwrap().stdout
+    };
+    let piped = run(None, &[]);
+    assert_eq!(run(Some("0"), &[]), piped);
+    assert_eq!(run(Some("60"), &["--width", "0"]), piped);
+    assert_ne!(run(Some("60"), &[]), piped, "COLUMNS=60 fits 60 columns");
+}

@@ -110,8 +110,8 @@ pub fn geo_config(args: &GeoArgs) -> GeoConfig {
             (None, false) => CountrySource::Bundled,
         },
         asn: match (&args.asn_db, args.no_asn || args.no_geoip) {
-            (Some(path), _) => AsnSource::File(path.clone()),
-            (None, true) => AsnSource::Disabled,
+            (_, true) => AsnSource::Disabled,
+            (Some(path), false) => AsnSource::File(path.clone()),
             (None, false) => AsnSource::Bundled,
         },
     }

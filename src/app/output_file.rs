@@ -109,8 +109,11 @@ fn table_width(args: &OutputArgs, to_terminal: bool) -> Option<u16> {
     if let Some(width) = args.width {
         return (width > 0).then_some(width);
     }
-    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return Some(columns);
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<u16>().ok())
+    {
+        return (columns > 0).then_some(columns);
     }
     if to_terminal && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
         return Some(w);

@@ -198,7 +198,7 @@ impl Enricher {
         self.cities
     }
 
-    /// Flows carry AS fields (an ASN database was given).
+    /// Flows carry AS fields (the bundled AS table or an ASN database is in use).
     pub fn asns(&self) -> bool {
         self.asns
     }

@@ -1,6 +1,7 @@
 //! Bytes lent to the identification worker: a mapped capture's payloads are read where they
 //! lie instead of being copied, for as long as the loan lasts.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, SyncSender};
@@ -13,6 +14,9 @@ use super::worker::Request;
 pub struct Loan {
     /// None: nothing was lent (inline inspection, or no worker).
     pub(super) worker: Option<LoanEnd>,
+    /// Ended on the thread that lends: dropped on another while the lender flushes a batch,
+    /// the barrier could overtake it and the bytes go while the worker reads them.
+    pub(super) not_send: PhantomData<*const ()>,
 }
 
 #[derive(Debug)]
@@ -24,7 +28,10 @@ pub(super) struct LoanEnd {
 
 impl Loan {
     pub(super) fn none() -> Loan {
-        Loan { worker: None }
+        Loan {
+            worker: None,
+            not_send: PhantomData,
+        }
     }
 
     /// End the loan: once this returns the worker reads none of its bytes.

@@ -192,6 +192,7 @@ impl Worker {
                 requests,
                 ended: Arc::clone(&self.loans_ended),
             }),
+            not_send: std::marker::PhantomData,
         }
     }
 

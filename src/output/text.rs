@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::view::Summary;
 use crate::view::cells::{bytes, duration, thousands};
@@ -35,11 +36,10 @@ pub fn table(table: &TextTable, out: &mut dyn Write, width: Option<u16>) -> io::
                 .map(|(_, c)| aligned(Cell::new(c.header), c)),
         );
     for row in &table.rows {
-        rendered.add_row(
-            layout
-                .shown(columns)
-                .map(|(i, c)| aligned(Cell::new(layout.fit(i, &row[i])), c)),
-        );
+        rendered.add_row(layout.shown(columns).map(|(i, c)| {
+            let text = row.get(i).map_or("", String::as_str);
+            aligned(Cell::new(layout.fit(i, text)), c)
+        }));
     }
     let shown = layout.shown(columns).count();
     for (index, column) in rendered.column_iter_mut().enumerate() {
@@ -60,9 +60,9 @@ fn aligned(cell: Cell, column: &Column) -> Cell {
     }
 }
 
-/// Display width of a cell.
+/// Display width of a cell: columns in a terminal (a CJK character takes two).
 fn cell_width(text: &str) -> usize {
-    text.chars().count()
+    UnicodeWidthStr::width(text)
 }
 
 /// Which columns a table shows and how wide each is.
@@ -139,16 +139,31 @@ impl Layout {
     /// The cell of column `i` as shown: shortened in the middle if it is too wide.
     fn fit<'t>(&self, i: usize, text: &'t str) -> std::borrow::Cow<'t, str> {
         let width = self.widths[i];
-        let chars = cell_width(text);
-        if chars <= width {
+        if cell_width(text) <= width {
             return text.into();
         }
         // The end of a name (its domain) tells more than its middle; keep a little more of it.
         let kept = width.saturating_sub(1);
-        let (head, tail) = (kept / 2, kept - kept / 2);
-        let mut short: String = text.chars().take(head).collect();
+        let (head_room, tail_room) = (kept / 2, kept - kept / 2);
+        let fitting = |room: usize, chars: &mut dyn Iterator<Item = char>| {
+            let mut used = 0;
+            let mut kept = Vec::new();
+            for c in chars {
+                let w = UnicodeWidthChar::width(c).unwrap_or(0);
+                if used + w > room {
+                    break;
+                }
+                used += w;
+                kept.push(c);
+            }
+            kept
+        };
+        let head = fitting(head_room, &mut text.chars());
+        let mut tail = fitting(tail_room, &mut text.chars().rev());
+        tail.reverse();
+        let mut short: String = head.into_iter().collect();
         short.push('…');
-        short.extend(text.chars().skip(chars - tail));
+        short.extend(tail);
         short.into()
     }
 }
@@ -343,5 +358,28 @@ mod tests {
         // Never narrower than the address: wider than asked rather than broken.
         assert_eq!(row(Some(10)), "[2001:db8::1]:443  log….com");
         assert_eq!(lines(Some(10))[0], "Address            Name");
+    }
+
+    #[test]
+    fn wide_characters_are_measured_as_a_terminal_shows_them() {
+        let table = TextTable {
+            title: None,
+            columns: vec![
+                Column::text("Organisation").shortened_to(12),
+                Column::number("Flows"),
+            ],
+            rows: vec![
+                vec!["日本電信電話株式会社".into(), "3".into()],
+                vec!["Microsoft".into(), "12".into()],
+            ],
+            empty: "",
+        };
+        let mut out = Vec::new();
+        super::table(&table, &mut out, Some(20)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
+        // Ten double-width characters (20 columns) shortened to 13: three, the ellipsis, three.
+        assert_eq!(text.lines().nth(2), Some("日本電…式会社      3"));
+        assert!(widths.iter().all(|w| *w <= 20), "{text}");
     }
 }

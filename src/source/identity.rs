@@ -37,7 +37,7 @@ impl FileIdentity {
         match spec {
             InputSpec::Path(path) => Self::of_path(path),
             InputSpec::Stdin => Self::of_stdin(),
-            InputSpec::Url(_) => None,
+            InputSpec::Url(_) | InputSpec::InvalidUrl { .. } => None,
         }
     }
 

@@ -27,6 +27,12 @@ pub enum InputSpec {
     Path(PathBuf),
     Stdin,
     Url(Url),
+    /// Written as an http(s) URL but not a valid one: `shown` is it without its query (which
+    /// may hold a SAS token), `reason` what is wrong.
+    InvalidUrl {
+        shown: String,
+        reason: String,
+    },
 }
 
 impl InputSpec {
@@ -35,10 +41,14 @@ impl InputSpec {
             return InputSpec::Stdin;
         }
         let lower = arg.get(..8).unwrap_or(arg).to_ascii_lowercase();
-        if (lower.starts_with("http://") || lower.starts_with("https://"))
-            && let Ok(url) = Url::parse(arg)
-        {
-            return InputSpec::Url(url);
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            return match Url::parse(arg) {
+                Ok(url) => InputSpec::Url(url),
+                Err(e) => InputSpec::InvalidUrl {
+                    shown: without_query(arg),
+                    reason: e.to_string(),
+                },
+            };
         }
         InputSpec::Path(PathBuf::from(arg))
     }
@@ -46,9 +56,14 @@ impl InputSpec {
     /// How the input is named in messages and in the summary: URLs without their secrets.
     pub fn display_name(&self) -> String {
         match self {
-            InputSpec::Path(p) => p.display().to_string(),
+            // A name written as a URL of another scheme may carry a token in its query too.
+            InputSpec::Path(p) => match p.to_str() {
+                Some(text) if url_scheme(text).is_some() => without_query(text),
+                _ => p.display().to_string(),
+            },
             InputSpec::Stdin => "<stdin>".to_string(),
             InputSpec::Url(url) => redact::redact(url),
+            InputSpec::InvalidUrl { shown, .. } => shown.clone(),
         }
     }
 }
@@ -220,6 +235,12 @@ pub fn open_all(specs: &[InputSpec], options: &SourceOptions) -> Result<Inputs, 
     // Each regular file's identity and where it was opened, to read a file named again once.
     let mut opened: Vec<(FileIdentity, usize)> = Vec::new();
     for spec in specs {
+        if let InputSpec::InvalidUrl { shown, reason } = spec {
+            return Err(SourceError::Open {
+                name: shown.clone(),
+                reason: format!("not a valid URL: {reason}"),
+            });
+        }
         let identity = FileIdentity::of_input(spec).filter(|_| !options.allow_duplicates);
         let first = identity.and_then(|id| opened.iter().find(|(seen, _)| *seen == id));
         if let Some(&(_, at)) = first {
@@ -259,6 +280,14 @@ fn read_ahead(
     }
 }
 
+/// `text` up to its query, marked `?…` when it had one.
+fn without_query(text: &str) -> String {
+    match text.split_once('?') {
+        Some((before, _)) => format!("{before}?…"),
+        None => text.to_string(),
+    }
+}
+
 /// The scheme of a name written as a URL (`ftp://host/x`), which a missing file of that name
 /// most likely was meant to be.
 fn url_scheme(name: &str) -> Option<&str> {
@@ -274,6 +303,12 @@ fn open_local(spec: &InputSpec, options: &SourceOptions) -> Result<OpenedInput, 
     let name = spec.display_name();
     let mut block_size = prefetch::STREAM_BLOCK;
     let reader: Box<dyn Read + Send> = match spec {
+        InputSpec::InvalidUrl { reason, .. } => {
+            return Err(SourceError::Open {
+                name,
+                reason: format!("not a valid URL: {reason}"),
+            });
+        }
         InputSpec::Stdin => {
             #[cfg(all(unix, target_pointer_width = "64"))]
             if let Some(mapped) = map_stdin_file(&name, progress) {

@@ -117,7 +117,7 @@ impl Serialize for FlowList {
 pub struct ExtraColumns {
     /// The country database is a City database.
     pub cities: bool,
-    /// An ASN database was given.
+    /// AS numbers are known: the bundled table, or an ASN database (not with `--no-asn`).
     pub asns: bool,
 }
 

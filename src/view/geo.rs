@@ -141,7 +141,9 @@ impl CaptureReport for GeoReport {
     }
 
     fn listed(&self) -> Option<Listed> {
-        (self.countries.len() < self.places).then_some(Listed {
+        // With details the list of places is not shown.
+        let cut = self.details.is_empty() && self.countries.len() < self.places;
+        cut.then_some(Listed {
             shown: self.countries.len() as u64,
             of: self.places as u64,
             what: "places",
@@ -151,7 +153,15 @@ impl CaptureReport for GeoReport {
 
 impl GeoView {
     /// `drill`: the places to detail (country codes, labels such as `private`).
-    pub fn new(drill: Vec<String>, list: PlaceListConfig) -> GeoView {
+    pub fn new(mut drill: Vec<String>, list: PlaceListConfig) -> GeoView {
+        // A place named twice is detailed once.
+        let mut seen = Vec::new();
+        drill.retain(|p| {
+            let lower = p.to_ascii_lowercase();
+            let new = !seen.contains(&lower);
+            seen.push(lower);
+            new
+        });
         GeoView {
             details: drill.iter().map(|_| DetailTally::default()).collect(),
             drill,
@@ -235,12 +245,13 @@ impl GeoView {
         }
     }
 
-    /// Which drilled-into place `info`'s address is in.
+    /// Which drilled-into place `info`'s address is in: the first named that holds it
+    /// (`public` holds every address without a label).
     fn drilled(&self, info: &AddressInfo) -> Option<usize> {
         let place = info.place();
         self.drill
             .iter()
-            .position(|p| p.eq_ignore_ascii_case(place))
+            .position(|p| p.eq_ignore_ascii_case(place) || (p == "public" && info.label.is_none()))
     }
 }
 
