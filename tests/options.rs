@@ -118,6 +118,7 @@ fn top_and_sort_cut_and_order_every_list() {
         }
         let top = json("geo", file, &["--sort", sort, "--top", "3"]);
         assert_eq!(top["countries"].as_array().unwrap()[..], all[..3], "{sort}");
+        assert_eq!(top["total_places"].as_u64(), Some(all.len() as u64));
     }
     // dns: likewise, by queries, clients or name.
     for (sort, key) in [
@@ -138,6 +139,7 @@ fn top_and_sort_cut_and_order_every_list() {
         assert!(ordered, "{sort}");
         let top = json("dns", file, &["--sort", sort, "--top", "4"]);
         assert_eq!(top["names"].as_array().unwrap()[..], all[..4], "{sort}");
+        assert_eq!(top["total_names"].as_u64(), Some(all.len() as u64));
     }
     let output = ca_cli()
         .arg("dns")

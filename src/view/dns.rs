@@ -26,9 +26,8 @@ pub struct DnsReport {
     pub summary: Summary,
     /// Questions, most asked first (or as `--sort` orders them; the first `--top`).
     pub names: Vec<DnsName>,
-    /// Questions in the capture.
-    #[serde(skip)]
-    pub all: usize,
+    /// Questions in the capture (`names` holds them all, or the first `--top`).
+    pub total_names: usize,
 }
 
 /// One question (name and record type) over the whole capture.
@@ -142,9 +141,9 @@ impl CaptureReport for DnsReport {
     }
 
     fn listed(&self) -> Option<Listed> {
-        (self.names.len() < self.all).then_some(Listed {
+        (self.names.len() < self.total_names).then_some(Listed {
             shown: self.names.len() as u64,
-            of: self.all as u64,
+            of: self.total_names as u64,
             what: "names",
         })
     }
@@ -183,7 +182,7 @@ impl DnsView {
             }
             NameSort::Name => names.sort_by(by_name),
         }
-        let all = names.len();
+        let total_names = names.len();
         if let Some(top) = self.list.top {
             names.truncate(top);
         }
@@ -191,7 +190,7 @@ impl DnsView {
             schema_version: SCHEMA_VERSION,
             summary,
             names,
-            all,
+            total_names,
         }
     }
 }

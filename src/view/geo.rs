@@ -69,8 +69,7 @@ pub struct GeoReport {
     pub summary: Summary,
     pub countries: Vec<PlaceRow>,
     /// Places in the capture (`countries` lists them all, or the first `--top`).
-    #[serde(skip)]
-    pub places: usize,
+    pub total_places: usize,
     /// With `--country CC`: the first place's addresses and services (as `details[0]`, kept for
     /// readers of one place).
     pub detail: Option<CountryDetail>,
@@ -142,10 +141,10 @@ impl CaptureReport for GeoReport {
 
     fn listed(&self) -> Option<Listed> {
         // With details the list of places is not shown.
-        let cut = self.details.is_empty() && self.countries.len() < self.places;
+        let cut = self.details.is_empty() && self.countries.len() < self.total_places;
         cut.then_some(Listed {
             shown: self.countries.len() as u64,
-            of: self.places as u64,
+            of: self.total_places as u64,
             what: "places",
         })
     }
@@ -193,7 +192,7 @@ impl GeoView {
             PlaceSort::Addresses => row.addresses,
         };
         countries.sort_by(|a, b| key(b).cmp(&key(a)).then(a.country.cmp(&b.country)));
-        let places = countries.len();
+        let total_places = countries.len();
         if let Some(top) = self.list.top {
             countries.truncate(top);
         }
@@ -239,7 +238,7 @@ impl GeoView {
             schema_version: SCHEMA_VERSION,
             summary,
             countries,
-            places,
+            total_places,
             detail: details.first().cloned(),
             details,
         }
