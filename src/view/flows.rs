@@ -536,9 +536,9 @@ impl Report for FlowsReport {
     }
 }
 
-/// One line per flow: the server name (the least needed) is shortened first, then the optional
-/// columns are left out from the right; addresses are never shortened.
-const FLOW_COLUMNS: [Column; 11] = [
+/// One line per flow: names are shortened first, then the optional columns are left out from
+/// the right (the owner of the remote end first); addresses are never shortened.
+const FLOW_COLUMNS: [Column; 12] = [
     Column::text("Start (UTC)"),
     Column::text("Proto"),
     Column::text("Source"),
@@ -550,6 +550,7 @@ const FLOW_COLUMNS: [Column; 11] = [
     Column::text("State").optional(),
     Column::text("Service"),
     Column::text("Server name").shortened_to(16).optional(),
+    Column::text("Owner").shortened_to(16).optional(),
 ];
 
 const NO_FLOWS: &str = "no flows";
@@ -596,6 +597,8 @@ fn flow_cells(f: &FlowRecord<'_>, with_date: bool) -> Vec<String> {
             _ => f.service.to_string(),
         },
         f.server_name.unwrap_or("").to_string(),
+        // Who owns the remote end: the responder's AS, else the initiator's.
+        f.dst_as_org.or(f.src_as_org).unwrap_or("").to_string(),
     ]
 }
 
