@@ -475,18 +475,14 @@ impl Place {
 }
 
 fn parse_place(text: &str) -> Result<Place, String> {
-    let lower = text.to_ascii_lowercase();
-    if let Some(label) = ca_cli::enrich::special::LABELS
-        .iter()
-        .chain(&["public"])
-        .find(|l| **l == lower)
-    {
+    use ca_cli::enrich::special;
+    if let Some(label) = special::filter_label(text) {
         return Ok(Place::Label(label));
     }
     CountryCode::parse(text).map(Place::Country).ok_or_else(|| {
         format!(
-            "'{text}' is neither a two-letter country code (ISO 3166) nor a label ({}, public)",
-            ca_cli::enrich::special::LABELS.join(", ")
+            "'{text}' is neither a two-letter country code (ISO 3166) nor a label ({})",
+            special::filter_labels()
         )
     })
 }

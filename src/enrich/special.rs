@@ -135,6 +135,24 @@ pub const LABELS: &[&str] = &[
     "discard-only",
 ];
 
+/// What filters call an address without a label.
+pub const PUBLIC: &str = "public";
+
+/// The label `name` (any case) a filter or `--country` may name: one of [`LABELS`] or
+/// [`PUBLIC`].
+pub fn filter_label(name: &str) -> Option<&'static str> {
+    LABELS
+        .iter()
+        .copied()
+        .chain([PUBLIC])
+        .find(|label| label.eq_ignore_ascii_case(name))
+}
+
+/// The labels a filter may name, for messages: `azure-wireserver, ..., public`.
+pub fn filter_labels() -> String {
+    format!("{}, {PUBLIC}", LABELS.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

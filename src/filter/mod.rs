@@ -157,7 +157,7 @@ impl Predicate {
             Predicate::Label(end, label) => {
                 let has = |info: &AddressInfo| match info.label {
                     Some(l) => l.eq_ignore_ascii_case(label),
-                    None => label.eq_ignore_ascii_case("public"),
+                    None => label.eq_ignore_ascii_case(crate::enrich::special::PUBLIC),
                 };
                 either(*end, has(f.src), has(f.dst))
             }

@@ -6,7 +6,7 @@
 use super::{Expr, Predicate};
 use crate::enrich::iso3166;
 use crate::enrich::service::{IP_PROTOCOLS, port_name};
-use crate::enrich::special::LABELS;
+use crate::enrich::special;
 use crate::flow::tcp_state::STATES;
 
 /// Services the payload names (`identify`), beside the port names of `enrich::service`.
@@ -130,18 +130,13 @@ fn check_predicate(predicate: &Predicate) -> Result<(), String> {
                 "'{code}' is not an ISO 3166 country code (a label such as private is `label private`)"
             ))
         }
-        Predicate::Label(_, label) => {
-            let lower = label.to_ascii_lowercase();
-            if lower == "public" || LABELS.contains(&lower.as_str()) {
-                return Ok(());
-            }
-            let mut labels = LABELS.to_vec();
-            labels.push("public");
-            Err(format!(
+        Predicate::Label(_, label) => match special::filter_label(label) {
+            Some(_) => Ok(()),
+            None => Err(format!(
                 "unknown label '{label}' (one of {})",
-                labels.join(", ")
-            ))
-        }
+                special::filter_labels()
+            )),
+        },
         _ => Ok(()),
     }
 }

@@ -19,12 +19,7 @@ pub fn table(table: &TextTable, out: &mut dyn Write, width: Option<u16>) -> io::
         return writeln!(out, "{}", table.empty);
     }
     let columns = &table.columns;
-    let mut natural: Vec<usize> = columns.iter().map(|c| cell_width(c.header)).collect();
-    for row in &table.rows {
-        for (w, cell) in natural.iter_mut().zip(row) {
-            *w = (*w).max(cell_width(cell));
-        }
-    }
+    let natural = natural_widths(columns, &table.rows);
     let layout = Layout::new(columns, &natural, width);
     let mut rendered = Table::new();
     rendered
@@ -58,6 +53,20 @@ fn aligned(cell: Cell, column: &Column) -> Cell {
     } else {
         cell
     }
+}
+
+/// Each column's widest cell or header.
+fn natural_widths<R: AsRef<[String]>>(
+    columns: &[Column],
+    rows: impl IntoIterator<Item = R>,
+) -> Vec<usize> {
+    let mut natural: Vec<usize> = columns.iter().map(|c| cell_width(c.header)).collect();
+    for row in rows {
+        for (w, cell) in natural.iter_mut().zip(row.as_ref()) {
+            *w = (*w).max(cell_width(cell));
+        }
+    }
+    natural
 }
 
 /// Display width of a cell: columns in a terminal (a CJK character takes two).
@@ -169,24 +178,17 @@ impl Layout {
 }
 
 /// The same table as [`table`] (no title), for lists too long to hold as text: `rows` is called
-/// once to measure the columns and once to print.
+/// to see whether there is any row, to measure the columns and to print.
 pub fn streamed_table(
     table: &StreamedTable<'_>,
     out: &mut dyn Write,
     width: Option<u16>,
 ) -> io::Result<()> {
     let (columns, empty, rows) = (table.columns, table.empty, &table.rows);
-    let mut natural: Vec<usize> = columns.iter().map(|c| cell_width(c.header)).collect();
-    let mut any = false;
-    for row in rows() {
-        any = true;
-        for (w, cell) in natural.iter_mut().zip(&row) {
-            *w = (*w).max(cell_width(cell));
-        }
-    }
-    if !any {
+    if rows().next().is_none() {
         return writeln!(out, "{empty}");
     }
+    let natural = natural_widths(columns, rows());
     let layout = Layout::new(columns, &natural, width);
     let mut line = String::new();
     let header: Vec<&str> = columns.iter().map(|c| c.header).collect();

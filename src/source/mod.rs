@@ -235,12 +235,6 @@ pub fn open_all(specs: &[InputSpec], options: &SourceOptions) -> Result<Inputs, 
     // Each regular file's identity and where it was opened, to read a file named again once.
     let mut opened: Vec<(FileIdentity, usize)> = Vec::new();
     for spec in specs {
-        if let InputSpec::InvalidUrl { shown, reason } = spec {
-            return Err(SourceError::Open {
-                name: shown.clone(),
-                reason: format!("not a valid URL: {reason}"),
-            });
-        }
         let identity = FileIdentity::of_input(spec).filter(|_| !options.allow_duplicates);
         let first = identity.and_then(|id| opened.iter().find(|(seen, _)| *seen == id));
         if let Some(&(_, at)) = first {

@@ -11,6 +11,7 @@ use super::report::{Column, Record, Report, Rows, Text, TextTable};
 use super::tally::share_table;
 use super::tally::{Share, Tally, fraction};
 use super::{Enriched, SCHEMA_VERSION, Summary};
+use crate::enrich::special::PUBLIC;
 use crate::enrich::{AddressInfo, Enricher, Tags};
 use crate::flow::Flow;
 use crate::pipeline::CaptureStats;
@@ -250,7 +251,7 @@ impl GeoView {
         let place = info.place();
         self.drill
             .iter()
-            .position(|p| p.eq_ignore_ascii_case(place) || (p == "public" && info.label.is_none()))
+            .position(|p| p.eq_ignore_ascii_case(place) || (p == PUBLIC && info.label.is_none()))
     }
 }
 
@@ -274,6 +275,8 @@ impl View for GeoView {
             (flow.dst().addr, e.dst, tags.dst),
         ];
         let (sent, received) = (flow.sent(), flow.received());
+        // The drilled-into place of each end, found once.
+        let drilled = [self.drilled(e.src), self.drilled(e.dst)];
         for (i, &(addr, info, id)) in ends.iter().enumerate() {
             let place = info.place();
             if !self.places.contains_key(place) {
@@ -304,7 +307,7 @@ impl View for GeoView {
                 row.flows += 1;
             }
             self.addresses.entry(addr).or_insert(id);
-            if let Some(detail) = self.drilled(info) {
+            if let Some(detail) = drilled[i] {
                 let a = self.details[detail]
                     .addresses
                     .entry(addr)
@@ -319,7 +322,7 @@ impl View for GeoView {
                 a.packets_from += from.packets;
             }
         }
-        let (src_place, dst_place) = (self.drilled(e.src), self.drilled(e.dst));
+        let [src_place, dst_place] = drilled;
         for (detail, tally) in self.details.iter_mut().enumerate() {
             // The place's end: the responder when it is there, else the initiator.
             let end = match (src_place == Some(detail), dst_place == Some(detail)) {
