@@ -9,6 +9,7 @@ use clap_complete::Shell;
 
 use ca_cli::enrich::CountryCode;
 use ca_cli::filter::{IpNet, TimeBound};
+use ca_cli::zone::Zone;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -72,6 +73,12 @@ pub enum Command {
     Geo(GeoViewArgs),
     /// DNS: the names asked about, how often, the answers and response codes, who asked
     Dns(DnsArgs),
+    /// Timeline: packets, bytes sent and received, flows and addresses per interval of time
+    #[command(after_help = TIMELINE_EXAMPLES)]
+    Timeline(TimelineArgs),
+    /// Per hour: a heatmap of days by hour of the day (flows, bytes, sent, received or duration)
+    #[command(after_help = HOURS_EXAMPLES)]
+    Hours(HoursArgs),
     /// GeoIP databases: what they are (info) and what they say about addresses (lookup)
     Geoip {
         #[command(subcommand)]
@@ -100,6 +107,27 @@ SYN of a TCP connection. Bytes are frame lengths on the wire, as Wireshark count
 
 Text and JSON list flows by start time. NDJSON and CSV stream each flow as it ends, for
 captures of any size; add --sort start for start order.";
+
+const TIMELINE_EXAMPLES: &str = "\
+Examples:
+  ca-cli timeline capture.pcap                     about 60 buckets over the capture
+  ca-cli timeline capture.pcap --interval 1m --tz Europe/Berlin
+  ca-cli timeline capture.pcap --by service --top 5
+  ca-cli timeline capture.pcap --interval 10s --format csv -o timeline.csv
+
+Each packet counts in the bucket of its own timestamp, so a long download spreads over many
+buckets; the buckets add up to the summary's selected packets and bytes. Empty buckets are
+listed. Sent is what initiators (the src of each flow) sent, received what responders sent.";
+
+const HOURS_EXAMPLES: &str = "\
+Examples:
+  ca-cli hours capture.pcap --tz Asia/Seoul        bytes per hour of the VM's local day
+  ca-cli hours capture.pcap --metric flows
+  ca-cli hours capture.pcap --format csv           one row per date and hour, every metric
+
+Hours are those of the --tz clock (default: $TZ, else UTC): a day when the clock changes has
+23 or 25 hours. Bytes count in the hour of each packet, flows (and their mean duration) in the
+hour they started.";
 
 #[derive(Debug, Subcommand)]
 pub enum GeoipCommand {
@@ -206,6 +234,85 @@ pub struct DnsArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+
+    /// Length of a bucket: N with ms, s, m, h or d (250ms, 10s, 5m, 1h, 1d) [default: about
+    /// 60 buckets over the selected traffic, of 1, 2, 5, 10, 20, 50, 100, 200, 500 ms, 1, 2, 5,
+    /// 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h or 1 d]
+    #[arg(long, short, value_name = "DURATION", value_parser = parse_interval)]
+    pub interval: Option<u64>,
+
+    /// One series per key: the top --top keys by bytes, the rest summed as `other`
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub by: Option<SeriesArg>,
+
+    /// Series with --by
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 8, value_parser = at_least_one)]
+    pub top: usize,
+
+    /// Where buckets start: on the clock of --tz (a 5-minute bucket at :00, :05, ...; a day
+    /// at midnight), or at the capture's first packet, as tshark's -z io,stat
+    #[arg(long, value_enum, default_value_t = AlignArg::Clock)]
+    pub align: AlignArg,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HoursArgs {
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+
+    /// What the text heatmap shades (JSON, NDJSON and CSV carry every metric)
+    #[arg(long, value_enum, default_value_t = MetricArg::Bytes)]
+    pub metric: MetricArg,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    /// Flows started in the hour
+    Flows,
+    /// Bytes both ways
+    Bytes,
+    /// Bytes sent by initiators
+    Sent,
+    /// Bytes sent by responders
+    Received,
+    /// Mean duration of the flows started in the hour
+    Duration,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SeriesArg {
+    /// IP protocol: tcp, udp, icmp, ...
+    Proto,
+    /// Service, as the protocols view names it
+    Service,
+    /// The country of each flow's remote end, as the protocols view counts it
+    Country,
+    /// Source (initiator) address
+    Src,
+    /// Destination (responder) address
+    Dst,
+    /// Server name (TLS/QUIC SNI, HTTP Host, DNS)
+    Name,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlignArg {
+    /// On the clock of the time zone
+    Clock,
+    /// At the capture's first packet
+    Capture,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -427,6 +534,12 @@ pub struct OutputArgs {
     #[arg(long)]
     pub schema_line: bool,
 
+    /// Time zone of the times shown: an IANA name (Asia/Seoul), UTC, or an offset (+09:00);
+    /// timeline cuts days and hours by its clock. Default: $TZ, else UTC; JSON, NDJSON and CSV
+    /// keep UTC unless --tz is given
+    #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
+    pub tz: Option<Zone>,
+
     /// Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the
     /// terminal's width; in a pipe or file without $COLUMNS, as wide as their content
     #[arg(long, value_name = "N")]
@@ -449,6 +562,23 @@ pub enum FormatArg {
 fn parse_duration_nanos(text: &str) -> Result<u64, String> {
     ca_cli::filter::parse_duration(text.trim())
         .ok_or_else(|| format!("'{text}' is not a duration (examples: 300, 90s, 5m, 1h, 250ms)"))
+}
+
+/// A bucket length: at least a millisecond.
+fn parse_interval(text: &str) -> Result<u64, String> {
+    match ca_cli::filter::parse_duration(text.trim()) {
+        Some(nanos) if nanos >= 1_000_000 => Ok(nanos),
+        Some(_) => Err(format!(
+            "'{text}' is shorter than the shortest interval, 1ms"
+        )),
+        None => Err(format!(
+            "'{text}' is not an interval (examples: 250ms, 10s, 5m, 1h, 1d)"
+        )),
+    }
+}
+
+fn parse_zone(text: &str) -> Result<Zone, String> {
+    Zone::parse(text).map_err(|e| e.to_string())
 }
 
 fn parse_proto(text: &str) -> Result<u8, String> {

@@ -31,7 +31,9 @@ pub mod interrupt;
 pub mod output;
 pub mod pipeline;
 pub mod source;
+mod suggest;
 pub mod view;
+pub mod zone;
 
 pub use config::{AnalysisConfig, Threads};
 pub use pipeline::{Analysis, AnalysisError, FlowSink, analyze, analyze_into};

@@ -15,20 +15,23 @@ use ca_cli::interrupt::Interrupt;
 use ca_cli::output::{self, FlowStream, Format, StreamFormat, text};
 use ca_cli::pipeline::{AnalysisError, CaptureReport, Job, View};
 use ca_cli::view::cells::thousands;
+use ca_cli::view::clock::{Align, BucketClock};
 use ca_cli::view::dns::{DnsView, NameListConfig, NameSort};
 use ca_cli::view::flows::{FlowsView, SortKey};
 use ca_cli::view::geo::{GeoView, PlaceListConfig, PlaceSort};
+use ca_cli::view::hours::{HourMetric, HoursView};
 use ca_cli::view::lookup::{GeoInfoReport, LookupReport};
 use ca_cli::view::protocols::ProtocolsView;
 use ca_cli::view::report::Report;
 use ca_cli::view::stats::StatsView;
+use ca_cli::view::timeline::{SeriesBy, TimelineConfig, TimelineView, TooManyBuckets};
 
 use app::configure::{self, UsageError, format_of};
 use app::ctrl_c::{self, INTERRUPTED};
 use app::output_file::write_output;
 use cli::{
-    CaptureArgs, Cli, Command, FlowsArgs, GeoipCommand, NameSortArg, OutputArgs, Place,
-    PlaceSortArg, SortArg,
+    AlignArg, CaptureArgs, Cli, Command, FlowsArgs, GeoipCommand, MetricArg, NameSortArg,
+    OutputArgs, Place, PlaceSortArg, SeriesArg, SortArg, TimelineArgs,
 };
 
 /// What the exit status means.
@@ -130,6 +133,23 @@ fn run(cli: Cli, interrupt: &Interrupt) -> Result<Exit> {
             };
             show(&args.capture, &args.output, DnsView::new(list), interrupt)
         }
+        Command::Timeline(args) => timeline(args, interrupt),
+        Command::Hours(args) => {
+            let (zone, data_zone) = configure::zones(&args.output);
+            let metric = match args.metric {
+                MetricArg::Flows => HourMetric::Flows,
+                MetricArg::Bytes => HourMetric::Bytes,
+                MetricArg::Sent => HourMetric::Sent,
+                MetricArg::Received => HourMetric::Received,
+                MetricArg::Duration => HourMetric::Duration,
+            };
+            show(
+                &args.capture,
+                &args.output,
+                HoursView::new(zone, data_zone, metric),
+                interrupt,
+            )
+        }
         Command::Geoip { command } => {
             match command {
                 GeoipCommand::Info { geo, output } => {
@@ -220,12 +240,51 @@ fn flows(args: FlowsArgs, interrupt: &Interrupt) -> Result<Exit> {
     show(&args.capture, &args.output, FlowsView::new(list), interrupt)
 }
 
+fn timeline(args: TimelineArgs, interrupt: &Interrupt) -> Result<Exit> {
+    let (zone, data_zone) = configure::zones(&args.output);
+    let config = TimelineConfig {
+        interval: args.interval,
+        clock: BucketClock {
+            zone,
+            align: match args.align {
+                AlignArg::Clock => Align::Clock,
+                AlignArg::Capture => Align::Capture,
+            },
+        },
+        by: args.by.map(|by| match by {
+            SeriesArg::Proto => SeriesBy::Proto,
+            SeriesArg::Service => SeriesBy::Service,
+            SeriesArg::Country => SeriesBy::Country,
+            SeriesArg::Src => SeriesBy::Src,
+            SeriesArg::Dst => SeriesBy::Dst,
+            SeriesArg::Name => SeriesBy::Name,
+        }),
+        top: args.top,
+        data_zone,
+    };
+    show(
+        &args.capture,
+        &args.output,
+        TimelineView::new(config),
+        interrupt,
+    )
+}
+
 /// The library's run, with the output's own error as the error (so `--output` names its
 /// file and a closed pipe ends quietly).
 fn analyse<V: View>(job: Job, view: V) -> Result<V::Report> {
     match ca_cli::run(job, view) {
         Ok(report) => Ok(report),
-        Err(AnalysisError::Output(error)) => Err(error.into()),
+        Err(AnalysisError::Output(error)) => {
+            // A view that finds the command line asks for the impossible says so as its error.
+            if let Some(usage) = error
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<TooManyBuckets>())
+            {
+                return Err(UsageError(usage.to_string()).into());
+            }
+            Err(error.into())
+        }
         Err(error) => Err(error.into()),
     }
 }

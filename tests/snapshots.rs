@@ -174,3 +174,33 @@ fn json_documents_of_every_view() {
         insta::assert_snapshot!(format!("csv-stats-{capture}"), stdout);
     }
 }
+
+#[test]
+fn text_timeline_and_hours() {
+    let (stdout, _) = run(&["timeline", "ndpi_iphone.pcap", "--width", "110"]);
+    insta::assert_snapshot!("text-timeline-iphone", stdout);
+    let (stdout, _) = run(&[
+        "timeline",
+        "ndpi_iphone.pcap",
+        "--by",
+        "service",
+        "--top",
+        "4",
+        "--interval",
+        "5s",
+        "--width",
+        "90",
+    ]);
+    insta::assert_snapshot!("text-timeline-iphone-by-service", stdout);
+    let (stdout, _) = run(&["hours", "ndpi_iphone.pcap", "--tz", "Asia/Seoul"]);
+    insta::assert_snapshot!("text-hours-iphone-seoul", stdout);
+    let (stdout, _) = run(&[
+        "timeline",
+        "ndpi_iphone.pcap",
+        "--interval",
+        "10s",
+        "--format",
+        "csv",
+    ]);
+    insta::assert_snapshot!("csv-timeline-iphone", stdout);
+}

@@ -16,6 +16,7 @@ use ca_cli::interrupt::Interrupt;
 use ca_cli::output::Format;
 use ca_cli::pipeline::{Job, Selection};
 use ca_cli::source::{self, FileIdentity, HttpOptions, InputSpec, SourceOptions};
+use ca_cli::zone::Zone;
 
 use super::allocator;
 use crate::cli::{CaptureArgs, FilterArgs, FormatArg, GeoArgs, OutputArgs, Place};
@@ -70,6 +71,7 @@ pub fn job(args: &CaptureArgs, output: &OutputArgs, interrupt: &Interrupt) -> Re
         no_identify: args.analysis.no_identify,
         threads,
         dns_details: false,
+        profiles: None,
         on_many_flows: Some(allocator::release_memory_at_once),
     };
     Ok(Job {
@@ -115,6 +117,23 @@ pub fn geo_config(args: &GeoArgs) -> GeoConfig {
             (None, false) => AsnSource::Bundled,
         },
     }
+}
+
+/// The zone times are shown in (`--tz`, else `TZ`, else UTC), and the zone of the times in
+/// JSON, NDJSON and CSV (`--tz`, else UTC: a pipeline's data does not change with the
+/// environment of who runs it). A `TZ` that names no zone is UTC, with a warning.
+pub fn zones(args: &OutputArgs) -> (Zone, Zone) {
+    if let Some(zone) = &args.tz {
+        return (zone.clone(), zone.clone());
+    }
+    let variable = std::env::var("TZ").ok();
+    let shown = Zone::from_tz_variable(variable.as_deref()).unwrap_or_else(|error| {
+        if !args.quiet {
+            eprintln!("ca-cli: warning: TZ: {error}; times are in UTC");
+        }
+        Zone::utc()
+    });
+    (shown, Zone::utc())
 }
 
 pub fn format_of(args: &OutputArgs) -> Format {

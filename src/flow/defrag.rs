@@ -17,6 +17,10 @@ pub const FRAGMENT_TIMEOUT_SECS: u64 = 60;
 /// How many datagrams are tracked at once; beyond it the oldest is given up.
 pub const MAX_PENDING_DATAGRAMS: usize = 65_536;
 
+/// Fragments of one waiting datagram kept apart, each at its own time (a datagram of 64 KiB
+/// in fragments of 1,480 bytes has 45).
+pub const MAX_HELD_PER_DATAGRAM: usize = 64;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct DatagramKey {
     src: IpAddr,
@@ -25,40 +29,42 @@ struct DatagramKey {
     id: u32,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum Datagram {
     /// The first fragment was seen: later ones join the flow of its transport identity.
     Known { transport: Transport },
-    /// Only later fragments so far; their counts wait for the first.
-    Waiting { held: Contribution },
+    /// Only later fragments so far; their counts wait for the first. Each is kept apart, so
+    /// that it still counts at its own time (the timeline places every packet by its own).
+    Waiting { held: Vec<Contribution> },
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Tracked {
     datagram: Datagram,
     started: Timestamp,
 }
 
 /// What to do with a fragment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FragmentVerdict {
     /// Count it in the flow of `transport`; then add `held` (earlier-arrived later fragments
-    /// of the same datagram), if any, to the same flow and direction.
+    /// of the same datagram, in arrival order; usually none) to the same flow and direction.
     Count {
         transport: Transport,
-        held: Option<Contribution>,
+        held: Vec<Contribution>,
     },
     /// Held back until the datagram's first fragment arrives.
     Held,
 }
 
 /// Later fragments whose first fragment never arrived: they belong to an address-only flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Orphans {
     pub src: IpAddr,
     pub dst: IpAddr,
     pub proto: u8,
-    pub held: Contribution,
+    /// Each fragment, in arrival order.
+    pub held: Vec<Contribution>,
 }
 
 #[derive(Debug, Default)]
@@ -124,12 +130,12 @@ impl Defragmenter {
                     if let Some(t) = self.tracked.get_mut(&key) {
                         t.started = started;
                     }
-                    Some(held)
+                    held
                 }
-                Some(_) => None,
+                Some(_) => Vec::new(),
                 None => {
                     self.remember(key, contribution.first, orphans);
-                    None
+                    Vec::new()
                 }
             };
             return FragmentVerdict::Count { transport, held };
@@ -140,20 +146,28 @@ impl Defragmenter {
                 ..
             }) => FragmentVerdict::Count {
                 transport: *transport,
-                held: None,
+                held: Vec::new(),
             },
             Some(Tracked {
                 datagram: Datagram::Waiting { held },
                 ..
             }) => {
-                held.merge(&contribution);
+                // Bounded: a hostile capture may repeat one fragment without end. Past the
+                // bound they count at the time of the last one kept.
+                let full = held.len() >= MAX_HELD_PER_DATAGRAM;
+                match held.last_mut() {
+                    Some(last) if full => last.merge(&contribution),
+                    _ => held.push(contribution),
+                }
                 FragmentVerdict::Held
             }
             None => {
                 self.tracked.insert(
                     key,
                     Tracked {
-                        datagram: Datagram::Waiting { held: contribution },
+                        datagram: Datagram::Waiting {
+                            held: vec![contribution],
+                        },
                         started: contribution.first,
                     },
                 );
@@ -270,16 +284,11 @@ mod tests {
             &mut orphans,
         );
         let verdict = d.on_fragment(SRC, DST, 17, frag(7, true), PORTS, at(2), &mut orphans);
-        let FragmentVerdict::Count {
-            transport,
-            held: Some(held),
-        } = verdict
-        else {
+        let FragmentVerdict::Count { transport, held } = verdict else {
             panic!("{verdict:?}");
         };
         assert_eq!(transport, PORTS);
-        assert_eq!(held.packets, 2);
-        assert_eq!(held.first, at(0).first);
+        assert_eq!(held, [at(0), at(1)], "each at its own time");
         assert_eq!(
             d.on_fragment(
                 SRC,
@@ -292,7 +301,7 @@ mod tests {
             ),
             FragmentVerdict::Count {
                 transport: PORTS,
-                held: None
+                held: Vec::new()
             }
         );
         assert!(orphans.is_empty());

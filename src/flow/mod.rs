@@ -3,6 +3,7 @@
 //! datagram.
 
 mod defrag;
+pub mod profile;
 mod table;
 pub mod tcp_state;
 
@@ -153,6 +154,9 @@ pub struct Flow {
     pub(crate) inspected: [u8; 2],
     /// Where identification keeps what it learns of this flow.
     pub(crate) slot: crate::identify::Slot,
+    /// What the flow carried in each slice of time, when a view asked for it (see
+    /// [`FlowTable::with_profiles`]).
+    pub profile: Option<Box<profile::TimeProfile>>,
 }
 
 impl Flow {

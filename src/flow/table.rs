@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
 
+use super::profile::{ProfileSpec, Profiler};
 use super::tcp_state::TcpConnection;
 
 use super::{Contribution, Flow, FlowIdent, FlowKey, PROTO_TCP, PROTO_UDP, Side};
@@ -144,6 +145,8 @@ pub struct FlowTable {
     dns_details: bool,
     /// A sweep or an eviction ended flows since they were last taken.
     batch_ended: bool,
+    /// Profiles every flow's packets in time slices, when a view asked for it.
+    profiler: Option<Profiler>,
 }
 
 /// Flows that ended one by one are taken in batches of this many.
@@ -165,6 +168,7 @@ impl FlowTable {
             identifier: Some(Identifier::inline()),
             dns_details: false,
             batch_ended: false,
+            profiler: None,
         }
     }
 
@@ -218,6 +222,20 @@ impl FlowTable {
     pub fn with_dns_details(mut self, keep: bool) -> Self {
         self.dns_details = keep;
         self
+    }
+
+    /// Count every flow's packets in the time slices of `spec` (see [`super::profile`]).
+    pub fn with_profiles(mut self, spec: Option<ProfileSpec>) -> Self {
+        self.profiler = spec.map(Profiler::new);
+        self
+    }
+
+    /// The capture's first packet is at `ts` (profiles on a grid from the first packet start
+    /// there).
+    pub fn set_first_packet(&mut self, ts: Timestamp) {
+        if let Some(profiler) = self.profiler.as_mut() {
+            profiler.set_first_packet(ts);
+        }
     }
 
     /// Flows ended early because the table was full.
@@ -291,6 +309,9 @@ impl FlowTable {
             }
         };
         apply(flow, from, contribution);
+        if let Some(profiler) = self.profiler.as_mut() {
+            profiler.record(&mut flow.profile, from, contribution);
+        }
         if let Some(identifier) = self.identifier.as_mut()
             && !payload.is_empty()
             && inspection_wanted(flow.inspected[from.index()], &key)
@@ -512,6 +533,7 @@ fn start(key: FlowKey, from: Side, contribution: &Contribution, sequence: u64) -
         app: None,
         inspected: [0; 2],
         slot: Slot::NONE,
+        profile: None,
     }
 }
 

@@ -6,8 +6,8 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, Tab
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::view::Summary;
-use crate::view::cells::{bytes, duration, thousands};
-use crate::view::report::{Column, StreamedTable, TextTable};
+use crate::view::cells::{bytes, draw_bar, duration, thousands};
+use crate::view::report::{BAR_MAX, BAR_WIDTH, Column, StreamedTable, TextTable};
 
 /// Render `table` in `width` columns (`None`: as wide as its content, for pipes and files),
 /// one line per row: see [`Column`] for how a table too wide is fitted.
@@ -62,8 +62,15 @@ fn natural_widths<R: AsRef<[String]>>(
 ) -> Vec<usize> {
     let mut natural: Vec<usize> = columns.iter().map(|c| cell_width(c.header)).collect();
     for row in rows {
-        for (w, cell) in natural.iter_mut().zip(row.as_ref()) {
-            *w = (*w).max(cell_width(cell));
+        for ((w, cell), column) in natural.iter_mut().zip(row.as_ref()).zip(columns) {
+            if !column.bar {
+                *w = (*w).max(cell_width(cell));
+            }
+        }
+    }
+    for (w, column) in natural.iter_mut().zip(columns) {
+        if column.bar {
+            *w = (*w).max(BAR_WIDTH);
         }
     }
     natural
@@ -132,6 +139,11 @@ impl Layout {
                 .max(runner_up.min(current - 1))
                 .max(floors[widest]);
         }
+        // Bars take the room the other columns leave.
+        let room = width.saturating_sub(layout.total(&layout.widths));
+        if let Some(bar) = (0..columns.len()).find(|&i| columns[i].bar && layout.shown[i]) {
+            layout.widths[bar] = (layout.widths[bar] + room).min(BAR_MAX.max(natural[bar]));
+        }
         layout
     }
 
@@ -148,6 +160,10 @@ impl Layout {
     /// The cell of column `i` as shown: shortened in the middle if it is too wide.
     fn fit<'t>(&self, i: usize, text: &'t str) -> std::borrow::Cow<'t, str> {
         let width = self.widths[i];
+        let text = match draw_bar(text, width) {
+            std::borrow::Cow::Borrowed(text) => text,
+            drawn => return drawn,
+        };
         if cell_width(text) <= width {
             return text.into();
         }

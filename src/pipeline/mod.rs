@@ -268,6 +268,7 @@ impl<S: FlowSink> PacketHandler<'_, S> {
             stats.last_seen = Some(stats.last_seen.map_or(ts, |t| t.max(ts)));
             if stats.capture_start.is_none() {
                 stats.capture_start = Some(ts);
+                self.table.set_first_packet(ts);
             }
         }
         if stats.precision.is_none_or(|p| p < frame.precision) {
@@ -327,8 +328,8 @@ impl<S: FlowSink> PacketHandler<'_, S> {
             // A first fragment's payload is the datagram's start: enough to identify most.
             self.table
                 .add(key, side, &contribution, payload, packet.tcp_seq);
-            if let Some(held) = held {
-                self.table.add(key, side, &held, &[], 0);
+            for held in &held {
+                self.table.add(key, side, held, &[], 0);
             }
         }
         self.flush_orphans();
@@ -337,7 +338,9 @@ impl<S: FlowSink> PacketHandler<'_, S> {
     fn flush_orphans(&mut self) {
         for orphan in self.orphans.drain(..) {
             let (key, side) = FlowKey::new(orphan.src, orphan.dst, orphan.proto, Transport::None);
-            self.table.add(key, side, &orphan.held, &[], 0);
+            for held in &orphan.held {
+                self.table.add(key, side, held, &[], 0);
+            }
         }
     }
 
@@ -403,7 +406,8 @@ pub fn analyze_into<S: FlowSink>(
                     Identifier::inline()
                 }
             }))
-            .with_dns_details(config.dns_details),
+            .with_dns_details(config.dns_details)
+            .with_profiles(config.profiles),
         defrag: Defragmenter::new(),
         orphans: Vec::new(),
         sink,

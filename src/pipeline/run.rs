@@ -9,6 +9,7 @@ use crate::capture::Precision;
 use crate::config::AnalysisConfig;
 use crate::enrich::{Enricher, Tags};
 use crate::flow::Flow;
+use crate::flow::profile::ProfileSpec;
 use crate::source::Inputs;
 
 /// A view: built flow by flow from the selected flows as they end, then finished into a
@@ -20,6 +21,13 @@ pub trait View {
     /// exchanges; other views need only the questions and addresses.
     fn needs_dns_details(&self) -> bool {
         false
+    }
+
+    /// The time slices every flow's packets are to be counted in (its
+    /// [`Flow::profile`](crate::flow::Flow::profile)), for views that place packets in time;
+    /// `None` for the others, which pay nothing for it.
+    fn profiles(&self) -> Option<ProfileSpec> {
+        None
     }
 
     /// Take one selected flow. `stats` are the capture's counts so far; an error (the output
@@ -89,6 +97,7 @@ pub fn run<V: View>(job: Job, mut view: V) -> Result<V::Report, AnalysisError> {
         selection,
     } = job;
     analysis.dns_details |= view.needs_dns_details();
+    analysis.profiles = view.profiles();
     let mut selector = Selector {
         selection,
         totals: Totals::default(),

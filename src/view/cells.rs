@@ -81,6 +81,57 @@ pub fn bar(fraction: f64, width: usize) -> String {
     s
 }
 
+/// What marks a cell as a bar to draw (see [`bar_cell`]): a character no text cell holds.
+const BAR_MARK: char = '\u{1}';
+
+/// The glyphs of the parts of a stacked bar, in order.
+pub const BAR_GLYPHS: [char; 10] = ['█', '▓', '▒', '░', '▚', '▞', '▤', '▥', '▦', '▧'];
+
+/// A cell of a bar column: parts as fractions (0 to 1, summing to at most 1) of the column's
+/// width, drawn at whatever width the table gets (see [`draw_bar`]).
+pub fn bar_cell(parts: &[f64]) -> String {
+    let mut cell = String::from(BAR_MARK);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            cell.push(' ');
+        }
+        cell.push_str(&part.clamp(0.0, 1.0).to_string());
+    }
+    cell
+}
+
+/// A cell made by [`bar_cell`], drawn `width` cells wide at most: one part in eighths of a
+/// cell, several stacked in the glyphs of [`BAR_GLYPHS`], each at least one cell if it is not
+/// zero. Any other cell is returned as it is.
+pub fn draw_bar(cell: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    let Some(parts) = cell.strip_prefix(BAR_MARK) else {
+        return cell.into();
+    };
+    let parts: Vec<f64> = parts
+        .split(' ')
+        .filter_map(|p| p.parse::<f64>().ok())
+        .collect();
+    if let [only] = parts[..] {
+        return bar(only, width).into();
+    }
+    // Cumulative rounding, so the stack's length is the total's.
+    let mut drawn = String::new();
+    let (mut total, mut used) = (0.0, 0usize);
+    for (i, part) in parts.iter().enumerate() {
+        total += part;
+        let end = ((total.min(1.0) * width as f64).round() as usize).max(if *part > 0.0 {
+            used + 1
+        } else {
+            used
+        });
+        let end = end.min(width);
+        let glyph = BAR_GLYPHS[i % BAR_GLYPHS.len()];
+        drawn.extend(std::iter::repeat_n(glyph, end.saturating_sub(used)));
+        used = used.max(end);
+    }
+    drawn.into()
+}
+
 /// An address with its port and country: `[2001:db8::1]:443 FR`.
 pub fn endpoint(ip: IpAddr, port: Option<u16>, country: Option<CountryCode>) -> String {
     let base = match (ip, port) {
@@ -123,5 +174,16 @@ mod tests {
         assert_eq!(duration(125.0), "2m 05s");
         assert_eq!(duration(3720.0), "1h 02m");
         assert_eq!(duration(273_600.0), "3d 04h");
+    }
+
+    #[test]
+    fn bars_are_drawn_at_the_width_they_get() {
+        assert_eq!(draw_bar(&bar_cell(&[0.5]), 10), "█████");
+        assert_eq!(draw_bar(&bar_cell(&[0.55]), 10), "█████▌");
+        assert_eq!(draw_bar(&bar_cell(&[0.5, 0.25]), 8), "████▓▓");
+        // A part too small to see still takes a cell.
+        assert_eq!(draw_bar(&bar_cell(&[0.001, 0.5]), 10), "█▓▓▓▓");
+        assert_eq!(draw_bar(&bar_cell(&[0.0, 0.0]), 10), "");
+        assert_eq!(draw_bar("plain", 3), "plain");
     }
 }

@@ -3,14 +3,17 @@
 //! `output` turn any view's report into text, JSON, NDJSON or CSV.
 
 pub mod cells;
+pub mod clock;
 pub mod dns;
 pub mod flows;
 pub mod geo;
+pub mod hours;
 pub mod lookup;
 pub mod protocols;
 pub mod report;
 pub mod stats;
 pub mod tally;
+pub mod timeline;
 
 use std::borrow::Cow;
 

@@ -54,6 +54,13 @@ pub struct TextTable {
     pub empty: &'static str,
 }
 
+/// Width of a bar column where the output has no width (a pipe or a file).
+pub const BAR_WIDTH: usize = 40;
+/// The narrowest a bar column is drawn.
+pub const BAR_MIN: usize = 10;
+/// The widest a bar column is drawn, however wide the terminal.
+pub const BAR_MAX: usize = 100;
+
 /// A text-table column. A row is always one line: a table too wide for its width first
 /// shortens the cells of the columns that allow it (with `…` in the middle), then leaves out
 /// optional columns from the right; no cell is ever broken (an address never is).
@@ -66,6 +73,9 @@ pub struct Column {
     pub shortest: Option<usize>,
     /// Left out when the table does not fit otherwise.
     pub optional: bool,
+    /// Its cells are bars (made by [`super::cells::bar_cell`]), drawn as wide as the table's
+    /// width leaves room for.
+    pub bar: bool,
 }
 
 impl Column {
@@ -75,6 +85,17 @@ impl Column {
             numeric: false,
             shortest: None,
             optional: false,
+            bar: false,
+        }
+    }
+
+    /// A column of bars: [`BAR_WIDTH`] cells wide in a pipe or file, and in a terminal what
+    /// the other columns leave (at least [`BAR_MIN`]).
+    pub const fn bar(header: &'static str) -> Column {
+        Column {
+            shortest: Some(BAR_MIN),
+            bar: true,
+            ..Column::text(header)
         }
     }
 

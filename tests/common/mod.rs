@@ -55,7 +55,10 @@ pub fn have_tool(tool: &str) -> bool {
 }
 
 pub fn ca_cli() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("ca-cli").expect("ca-cli binary is built")
+    let mut command = assert_cmd::Command::cargo_bin("ca-cli").expect("ca-cli binary is built");
+    // Times in text follow TZ: the tests' expectations are in UTC.
+    command.env_remove("TZ");
+    command
 }
 
 /// Run `ca-cli flows FILE --format json` with extra arguments and parse the document.
@@ -162,4 +165,17 @@ pub fn one_packet_flows(count: u32) -> Vec<u8> {
         pcap_record(&mut out, 1_700_000_000, i % 1_000_000, &packet);
     }
     out
+}
+
+/// The summary of `ca-cli stats FILE --json`.
+pub fn summary_of(file: &Path) -> serde_json::Value {
+    let output = ca_cli()
+        .arg("stats")
+        .arg(file)
+        .args(["--json", "-q"])
+        .output()
+        .expect("ca-cli runs");
+    let mut json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{}: not JSON: {e}", file.display()));
+    json["summary"].take()
 }

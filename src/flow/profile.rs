@@ -1,0 +1,328 @@
+//! Time profiles: what each flow carried in each slice of capture time, counted packet by
+//! packet as the flow table sees them, so that a view that decides on a flow only once it has
+//! ended (the filter needs its service and server name) still counts every packet in the
+//! slice of its own timestamp.
+//!
+//! Slices are steps of a grid that starts at an origin (the Unix epoch, or the capture's
+//! first packet). A view that does not know its step yet (it is chosen from the capture's
+//! span) asks for an adaptive grid: it starts at a millisecond and coarsens along
+//! [`ADAPTIVE_STEPS`] as the capture grows longer, so a profile never has more than
+//! [`ADAPTIVE_SLICES`] slices; each step divides the next, so a profile made at a finer step
+//! is merged into a coarser one exactly.
+
+use super::{Contribution, Side};
+use crate::capture::Timestamp;
+
+const MILLI: u64 = 1_000_000;
+const SECOND: u64 = 1_000_000_000;
+const MINUTE: u64 = 60 * SECOND;
+
+/// The steps of an adaptive grid, finest first. Each divides the next and divides 15 minutes,
+/// so any step of a local clock (whose offset from UTC is a multiple of 15 minutes) that the
+/// capture's span still allows is a whole number of the current step.
+pub const ADAPTIVE_STEPS: [u64; 8] = [
+    MILLI,
+    10 * MILLI,
+    100 * MILLI,
+    SECOND,
+    5 * SECOND,
+    MINUTE,
+    5 * MINUTE,
+    15 * MINUTE,
+];
+
+/// An adaptive grid coarsens once the capture spans more slices than this (except at its
+/// coarsest step, 15 minutes, which it keeps whatever the span).
+pub const ADAPTIVE_SLICES: i64 = 4096;
+
+/// Where a grid's slices start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GridOrigin {
+    /// At multiples of the step since 1970-01-01T00:00:00Z (a local clock's slices are whole
+    /// numbers of them).
+    Epoch,
+    /// At the capture's first packet, as tshark's `io,stat` intervals do.
+    FirstPacket,
+}
+
+/// The slices a view wants flows profiled in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProfileSpec {
+    pub origin: GridOrigin,
+    /// The step in nanoseconds; `None`: adaptive.
+    pub step: Option<u64>,
+}
+
+/// What one flow carried in one slice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Slice {
+    /// Index of the slice on its grid: it starts at origin + index × step.
+    pub index: i64,
+    pub packets: u64,
+    /// Wire bytes sent by each side, by [`Side::index`].
+    pub bytes: [u64; 2],
+}
+
+/// A flow's slices, in time order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeProfile {
+    /// The step of the grid the slices are on.
+    step: u64,
+    /// The latest slice, kept apart so that a flow of one slice takes one allocation.
+    latest: Slice,
+    /// Start of the latest slice, in nanoseconds since the grid's origin, so that a packet in
+    /// it costs two comparisons and no division.
+    latest_start: i64,
+    /// The slices before the latest, in index order.
+    earlier: Vec<Slice>,
+    /// Packets without a timestamp, which no slice holds.
+    untimed: Slice,
+}
+
+impl TimeProfile {
+    /// The step of the grid the slices are on, in nanoseconds.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Every slice, in time order.
+    pub fn slices(&self) -> impl Iterator<Item = &Slice> {
+        self.earlier
+            .iter()
+            .chain(std::iter::once(&self.latest).filter(|s| s.packets > 0))
+    }
+
+    /// Packets (and their bytes by side) that had no timestamp.
+    pub fn untimed(&self) -> &Slice {
+        &self.untimed
+    }
+
+    /// Slices on a grid of `step` (a multiple of this one's), merged where they fall together.
+    fn coarsen(&mut self, step: u64) {
+        if step <= self.step {
+            return;
+        }
+        let ratio = (step / self.step) as i64;
+        let mut merged: Vec<Slice> = Vec::with_capacity(self.earlier.len() + 1);
+        let latest = std::mem::take(&mut self.latest);
+        for slice in self.earlier.drain(..).chain(Some(latest)) {
+            if slice.packets == 0 {
+                continue;
+            }
+            let index = slice.index.div_euclid(ratio);
+            match merged.last_mut() {
+                Some(last) if last.index == index => add_to(last, &slice),
+                _ => merged.push(Slice { index, ..slice }),
+            }
+        }
+        self.latest = merged.pop().unwrap_or_default();
+        self.latest_start = self.latest.index.saturating_mul(step as i64);
+        self.earlier = merged;
+        self.step = step;
+    }
+
+    /// Count what `from` sent at nanosecond `at` (since the origin) in its slice.
+    fn add(&mut self, at: i64, from: Side, packets: u64, bytes: u64) {
+        let step = self.step as i64;
+        let in_latest = at
+            .checked_sub(self.latest_start)
+            .is_some_and(|d| (0..step).contains(&d));
+        if in_latest && self.latest.packets > 0 {
+            self.latest.packets += packets;
+            self.latest.bytes[from.index()] += bytes;
+            return;
+        }
+        let index = at.div_euclid(step);
+        let mut slice = Slice {
+            index,
+            packets,
+            bytes: [0; 2],
+        };
+        slice.bytes[from.index()] = bytes;
+        if self.latest.packets == 0 || index > self.latest.index {
+            if self.latest.packets > 0 {
+                self.earlier.push(self.latest);
+            }
+            self.latest = slice;
+            self.latest_start = index.saturating_mul(step);
+            return;
+        }
+        // A packet earlier than the latest slice (timestamps out of order, or several inputs).
+        match self.earlier.binary_search_by_key(&index, |s| s.index) {
+            Ok(at) => add_to(&mut self.earlier[at], &slice),
+            Err(at) => self.earlier.insert(at, slice),
+        }
+    }
+}
+
+fn add_to(into: &mut Slice, slice: &Slice) {
+    into.packets += slice.packets;
+    into.bytes[0] += slice.bytes[0];
+    into.bytes[1] += slice.bytes[1];
+}
+
+/// The flow table's side of profiling: the grid, and (adaptive) the span it has seen.
+#[derive(Clone, Debug)]
+pub struct Profiler {
+    origin_kind: GridOrigin,
+    /// Nanoseconds of the origin; for the first packet's, set by the pipeline (see
+    /// [`Profiler::set_first_packet`]) or else by the first packet profiled.
+    origin: Option<i64>,
+    step: u64,
+    adaptive: bool,
+    /// The first and last slice any packet fell in, on the current step (adaptive grids).
+    span: Option<(i64, i64)>,
+}
+
+impl Profiler {
+    pub fn new(spec: ProfileSpec) -> Profiler {
+        Profiler {
+            origin_kind: spec.origin,
+            origin: (spec.origin == GridOrigin::Epoch).then_some(0),
+            step: spec.step.unwrap_or(ADAPTIVE_STEPS[0]).max(1),
+            adaptive: spec.step.is_none(),
+            span: None,
+        }
+    }
+
+    /// The capture's first packet (timed, in reading order) is at `ts`: the origin of a grid
+    /// that starts there, whether or not that packet belongs to a flow.
+    pub fn set_first_packet(&mut self, ts: Timestamp) {
+        if self.origin_kind == GridOrigin::FirstPacket && self.origin.is_none() {
+            self.origin = Some(ts.as_nanos());
+        }
+    }
+
+    /// The grid's origin in nanoseconds since the epoch, once known.
+    pub fn origin(&self) -> Option<i64> {
+        self.origin
+    }
+
+    /// The grid's step now, in nanoseconds.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    pub fn origin_kind(&self) -> GridOrigin {
+        self.origin_kind
+    }
+
+    /// Count `contribution`, sent by `from`, in `profile` (made if it is the flow's first).
+    pub fn record(
+        &mut self,
+        profile: &mut Option<Box<TimeProfile>>,
+        from: Side,
+        contribution: &Contribution,
+    ) {
+        let ts = contribution.first;
+        let profile = profile.get_or_insert_with(|| {
+            Box::new(TimeProfile {
+                step: self.step,
+                latest: Slice::default(),
+                latest_start: 0,
+                earlier: Vec::new(),
+                untimed: Slice::default(),
+            })
+        });
+        if !ts.is_known() {
+            profile.untimed.packets += contribution.packets;
+            profile.untimed.bytes[from.index()] += contribution.bytes;
+            return;
+        }
+        let origin = *self.origin.get_or_insert(ts.as_nanos());
+        let at = ts.as_nanos().saturating_sub(origin);
+        if self.adaptive {
+            self.widen(at);
+        }
+        if profile.step != self.step {
+            profile.coarsen(self.step);
+        }
+        profile.add(at, from, contribution.packets, contribution.bytes);
+    }
+
+    /// Take in a packet `at` nanoseconds from the origin; coarsen the grid if the span grew
+    /// past [`ADAPTIVE_SLICES`].
+    fn widen(&mut self, at: i64) {
+        let index = at.div_euclid(self.step as i64);
+        let (low, high) = match self.span {
+            Some((low, high)) => (low.min(index), high.max(index)),
+            None => (index, index),
+        };
+        self.span = Some((low, high));
+        if high - low < ADAPTIVE_SLICES {
+            return;
+        }
+        let (low_at, high_at) = (low * self.step as i64, high * self.step as i64);
+        while let Some(&next) = ADAPTIVE_STEPS.iter().find(|&&s| s > self.step) {
+            self.step = next;
+            let next = next as i64;
+            if high_at.div_euclid(next) - low_at.div_euclid(next) < ADAPTIVE_SLICES {
+                break;
+            }
+        }
+        let step = self.step as i64;
+        self.span = Some((low_at.div_euclid(step), high_at.div_euclid(step)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packet(profiler: &mut Profiler, profile: &mut Option<Box<TimeProfile>>, nanos: i64) {
+        let c = Contribution::packet(Timestamp::from_nanos(nanos), 100, 0, None);
+        profiler.record(profile, Side::A, &c);
+    }
+
+    #[test]
+    fn packets_fall_in_the_slice_of_their_own_time() {
+        let mut profiler = Profiler::new(ProfileSpec {
+            origin: GridOrigin::Epoch,
+            step: Some(SECOND),
+        });
+        let mut profile = None;
+        for nanos in [
+            500_000_000,
+            999_999_999,
+            1_000_000_000,
+            5_000_000_000,
+            2_500_000_000,
+            -1,
+        ] {
+            packet(&mut profiler, &mut profile, nanos);
+        }
+        let slices: Vec<(i64, u64)> = profile
+            .unwrap()
+            .slices()
+            .map(|s| (s.index, s.packets))
+            .collect();
+        assert_eq!(slices, [(-1, 1), (0, 2), (1, 1), (2, 1), (5, 1)]);
+    }
+
+    #[test]
+    fn an_adaptive_grid_coarsens_and_keeps_every_packet() {
+        let mut profiler = Profiler::new(ProfileSpec {
+            origin: GridOrigin::FirstPacket,
+            step: None,
+        });
+        let mut long = None;
+        // A packet every 10 ms for 100 s: the grid passes 1 ms and 10 ms to 100 ms.
+        for i in 0..10_000i64 {
+            packet(&mut profiler, &mut long, 7 + i * 10_000_000);
+        }
+        assert_eq!(profiler.step(), 100 * MILLI);
+        let long = long.unwrap();
+        assert_eq!(long.step(), 100 * MILLI);
+        assert_eq!(long.slices().map(|s| s.packets).sum::<u64>(), 10_000);
+        assert_eq!(long.slices().count(), 1000);
+        assert!(
+            long.slices()
+                .all(|s| s.packets == 10 && s.bytes == [1000, 0])
+        );
+        // Every later step is a multiple of every earlier one.
+        for pair in ADAPTIVE_STEPS.windows(2) {
+            assert_eq!(pair[1] % pair[0], 0);
+            assert_eq!((15 * MINUTE) % pair[1], 0);
+        }
+    }
+}
