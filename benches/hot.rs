@@ -95,7 +95,7 @@ fn hot(c: &mut Criterion) {
     c.bench_function("rfc3339 with microseconds", |b| {
         let ts = Timestamp::from_nanos(1_767_261_600_123_456_000);
         b.iter(|| {
-            let mut buf = [0u8; 32];
+            let mut buf = [0u8; ca_cli::capture::RFC3339_MAX];
             black_box(ts)
                 .rfc3339(Precision::MICROS)
                 .to_bytes(&mut buf)

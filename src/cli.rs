@@ -537,7 +537,7 @@ pub struct OutputArgs {
     /// Time zone of the times shown: an IANA name (Asia/Seoul), UTC, or an offset (+09:00);
     /// timeline cuts days and hours by its clock. Default: $TZ, else UTC; JSON, NDJSON and CSV
     /// keep UTC unless --tz is given
-    #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
+    #[arg(long, value_name = "ZONE", value_parser = parse_zone, allow_hyphen_values = true)]
     pub tz: Option<Zone>,
 
     /// Text tables: fit N columns (0: as wide as their content). Default: $COLUMNS, else the

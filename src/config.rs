@@ -20,6 +20,8 @@ pub struct AnalysisConfig {
     /// Keep every DNS answer, aliases included, in the flows' DNS exchanges (the DNS view
     /// lists them; other views need only questions and addresses).
     pub dns_details: bool,
+    /// The zone of the summary's times in JSON (`--tz`); `None`: UTC.
+    pub time_zone: Option<crate::zone::Zone>,
     /// Profile every flow's packets in time slices (the timeline views ask for it).
     pub profiles: Option<crate::flow::profile::ProfileSpec>,
     /// Called once, when the analysis has started [`crate::pipeline::MANY_FLOWS`] flows: from

@@ -188,7 +188,7 @@ where
     let report = analyse(job, view)?;
     // Text written to a file starts with the summary, which otherwise goes to stderr only.
     let header = output.output.is_some().then(|| {
-        let (lines, warnings) = summary_text(&report);
+        let (lines, warnings) = summary_text(&report, output);
         [lines, warnings].concat()
     });
     write_output(output, |format, out, width| {
@@ -219,7 +219,10 @@ fn flows(args: FlowsArgs, interrupt: &Interrupt) -> Result<Exit> {
     {
         let job = configure::job(&args.capture, &args.output, interrupt)?;
         let summary = write_output(&args.output, |_, out, _| {
-            analyse(job, FlowStream::new(stream, out))
+            analyse(
+                job,
+                FlowStream::new(stream, out).in_zone(args.output.tz.clone()),
+            )
         })?;
         return Ok(finish(
             &summary,
@@ -237,7 +240,8 @@ fn flows(args: FlowsArgs, interrupt: &Interrupt) -> Result<Exit> {
         },
         top: args.top,
     };
-    show(&args.capture, &args.output, FlowsView::new(list), interrupt)
+    let view = FlowsView::new(list).in_zones(configure::view_zones(&args.output));
+    show(&args.capture, &args.output, view, interrupt)
 }
 
 fn timeline(args: TimelineArgs, interrupt: &Interrupt) -> Result<Exit> {
@@ -309,9 +313,9 @@ fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
 }
 
 /// The summary as text (and what part of the flows is listed), then the warnings.
-fn summary_text(report: &impl CaptureReport) -> (Vec<String>, Vec<String>) {
+fn summary_text(report: &impl CaptureReport, args: &OutputArgs) -> (Vec<String>, Vec<String>) {
     let summary = report.summary();
-    let mut lines = text::summary_lines(summary);
+    let mut lines = text::summary_lines(summary, &configure::text_zone(args));
     if let Some(listed) = report.listed() {
         lines.push(format!(
             "showing {} of {} {} (--top)",
@@ -329,7 +333,7 @@ fn finish(report: &impl CaptureReport, format: Format, args: &OutputArgs, strict
     let summary = report.summary();
     if !args.quiet {
         let mut err = io::stderr().lock();
-        let (lines, warnings) = summary_text(report);
+        let (lines, warnings) = summary_text(report, args);
         // Without text, only the warnings: the rest is in the JSON, NDJSON or CSV.
         let lines = if format == Format::Text {
             lines

@@ -24,6 +24,24 @@ pub enum ZoneError {
     Unknown { name: String, suggestion: String },
 }
 
+/// The zones a run shows times in: people's (text) and the data's (JSON, NDJSON, CSV).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zones {
+    /// Text: `--tz`, else `TZ`, else UTC.
+    pub text: Zone,
+    /// JSON, NDJSON and CSV: `--tz`; `None` (UTC with `Z`) without it, whatever `TZ` says.
+    pub data: Option<Zone>,
+}
+
+impl Default for Zones {
+    fn default() -> Zones {
+        Zones {
+            text: Zone::utc(),
+            data: None,
+        }
+    }
+}
+
 /// A time zone: UTC, a fixed offset, or a zone of the tz database.
 #[derive(Clone, Debug)]
 pub struct Zone {
@@ -200,18 +218,15 @@ impl Zone {
 
     /// RFC 3339 with this zone's offset (`Z` in UTC) and `precision`'s fractional digits.
     pub fn rfc3339(&self, ts: Timestamp, precision: Precision) -> String {
-        let offset = self.offset_seconds(ts);
-        let shifted = Timestamp::from_nanos(
-            ts.as_nanos()
-                .saturating_add(i64::from(offset) * NANOS_PER_SEC),
-        );
-        let mut text = shifted.rfc3339(precision).to_string();
-        if self.is_utc() {
-            return text;
+        match self.offset_for_rfc3339(ts) {
+            None => ts.rfc3339(precision).to_string(),
+            Some(offset) => ts.rfc3339_at_offset(precision, offset).to_string(),
         }
-        text.pop();
-        text.push_str(&offset_text(offset));
-        text
+    }
+
+    /// The offset RFC 3339 text of `ts` carries in this zone; `None` for `Z` (UTC).
+    pub fn offset_for_rfc3339(&self, ts: Timestamp) -> Option<i32> {
+        (!self.is_utc()).then(|| self.offset_seconds(ts))
     }
 }
 

@@ -288,3 +288,46 @@ fn text_follows_tz_while_data_stays_utc_unless_asked() {
     let json = text(None, &["--json", "--tz", "Asia/Seoul"]);
     assert!(json.contains("\"2026-12-07T19:05:00+09:00\""), "{json}");
 }
+
+#[test]
+fn other_views_show_times_in_tz() {
+    let file = common::fixture("ndpi_http.pcapng");
+    let run = |env: Option<&str>, args: &[&str]| {
+        let mut command = ca_cli();
+        if let Some(tz) = env {
+            command.env("TZ", tz);
+        }
+        let output = command.arg("flows").arg(&file).args(args).output().unwrap();
+        assert!(output.status.success());
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    // Nanosecond pcapng: the longest RFC 3339 text, with an offset.
+    let (json, _) = run(None, &["--json", "--tz=-05:30"]);
+    assert!(
+        json.contains("\"2022-01-25T11:20:41.023341461-05:30\""),
+        "{json}"
+    );
+    let (ndjson, _) = run(None, &["--format", "ndjson", "--tz", "Asia/Seoul"]);
+    assert!(ndjson.contains("\"first_seen\":\"2022-01-26T01:50:41.023341461+09:00\""));
+    // TZ moves the text, never the data.
+    let (text, stderr) = run(Some("Asia/Seoul"), &[]);
+    assert!(
+        text.starts_with("Times in Asia/Seoul\nStart (local)"),
+        "{text}"
+    );
+    assert!(text.contains("\n01:50:41.023 "), "{text}");
+    assert!(
+        stderr.contains("(2022-01-26T01:50:41.023341461+09:00 to"),
+        "{stderr}"
+    );
+    let (json, _) = run(Some("Asia/Seoul"), &["--json"]);
+    assert!(
+        json.contains("\"2022-01-25T16:50:41.023341461Z\""),
+        "{json}"
+    );
+    let (text, _) = run(None, &[]);
+    assert!(text.starts_with("Start (UTC)"), "{text}");
+}

@@ -16,7 +16,7 @@ use ca_cli::interrupt::Interrupt;
 use ca_cli::output::Format;
 use ca_cli::pipeline::{Job, Selection};
 use ca_cli::source::{self, FileIdentity, HttpOptions, InputSpec, SourceOptions};
-use ca_cli::zone::Zone;
+use ca_cli::zone::{Zone, Zones};
 
 use super::allocator;
 use crate::cli::{CaptureArgs, FilterArgs, FormatArg, GeoArgs, OutputArgs, Place};
@@ -71,6 +71,7 @@ pub fn job(args: &CaptureArgs, output: &OutputArgs, interrupt: &Interrupt) -> Re
         no_identify: args.analysis.no_identify,
         threads,
         dns_details: false,
+        time_zone: output.tz.clone(),
         profiles: None,
         on_many_flows: Some(allocator::release_memory_at_once),
     };
@@ -134,6 +135,23 @@ pub fn zones(args: &OutputArgs) -> (Zone, Zone) {
         Zone::utc()
     });
     (shown, Zone::utc())
+}
+
+/// The zone text shows times in, as [`zones`] says, without its warning.
+pub fn text_zone(args: &OutputArgs) -> Zone {
+    args.tz.clone().unwrap_or_else(|| {
+        let variable = std::env::var("TZ").ok();
+        Zone::from_tz_variable(variable.as_deref()).unwrap_or_else(|_| Zone::utc())
+    })
+}
+
+/// The zones of a view's text and data, as [`zones`] says.
+pub fn view_zones(args: &OutputArgs) -> Zones {
+    let (text, _) = zones(args);
+    Zones {
+        text,
+        data: args.tz.clone(),
+    }
 }
 
 pub fn format_of(args: &OutputArgs) -> Format {

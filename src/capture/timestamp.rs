@@ -123,6 +123,16 @@ impl Timestamp {
         Rfc3339 {
             ts: self,
             precision,
+            offset: None,
+        }
+    }
+
+    /// As [`Timestamp::rfc3339`], on a clock `offset` seconds east of UTC (`+09:00`).
+    pub fn rfc3339_at_offset(self, precision: Precision, offset: i32) -> Rfc3339 {
+        Rfc3339 {
+            ts: self,
+            precision,
+            offset: Some(offset),
         }
     }
 }
@@ -168,13 +178,19 @@ impl Default for Precision {
 pub struct Rfc3339 {
     ts: Timestamp,
     precision: Precision,
+    /// Seconds east of UTC: the local time with its offset; `None`: UTC with `Z`.
+    offset: Option<i32>,
 }
 
+/// Room for the longest RFC 3339 text: nine fractional digits and an offset.
+pub const RFC3339_MAX: usize = 40;
+
 impl Rfc3339 {
-    /// Write the timestamp into `out` (at most 30 bytes) and return it as text. Hand-rolled:
+    /// Write the timestamp into `out` (at most 35 bytes) and return it as text. Hand-rolled:
     /// flow lists print two of these per flow, and `write!` with padding costs ten times more.
-    pub fn to_bytes<'b>(&self, out: &'b mut [u8; 32]) -> &'b str {
-        let nanos = self.ts.0;
+    pub fn to_bytes<'b>(&self, out: &'b mut [u8; RFC3339_MAX]) -> &'b str {
+        let offset = self.offset.unwrap_or(0);
+        let nanos = self.ts.0.saturating_add(i64::from(offset) * NANOS_PER_SEC);
         let secs = nanos.div_euclid(NANOS_PER_SEC);
         let subsec = nanos.rem_euclid(NANOS_PER_SEC) as u32;
         let days = secs.div_euclid(SECS_PER_DAY);
@@ -182,8 +198,8 @@ impl Rfc3339 {
         let (year, month, day) = civil_from_days(days);
         // Years outside 0000..9999 do not fit RFC 3339; i64 nanoseconds stay in 1677..2262.
         let year = year.clamp(0, 9999) as u32;
-        *out = *b"0000-00-00T00:00:00.000000000Z\0\0";
-        let two = |out: &mut [u8; 32], at: usize, v: u32| {
+        *out = *b"0000-00-00T00:00:00.000000000Z\0\0\0\0\0\0\0\0\0\0";
+        let two = |out: &mut [u8; RFC3339_MAX], at: usize, v: u32| {
             out[at] = b'0' + (v / 10) as u8;
             out[at + 1] = b'0' + (v % 10) as u8;
         };
@@ -195,17 +211,30 @@ impl Rfc3339 {
         two(out, 14, secs_of_day / 60 % 60);
         two(out, 17, secs_of_day % 60);
         let digits = self.precision.fraction_digits() as usize;
-        let len = if digits == 0 {
-            out[19] = b'Z';
-            20
+        let end = if digits == 0 {
+            19
         } else {
+            out[19] = b'.';
             let mut fraction = subsec / 10u32.pow(9 - digits as u32);
             for at in (20..20 + digits).rev() {
                 out[at] = b'0' + (fraction % 10) as u8;
                 fraction /= 10;
             }
-            out[20 + digits] = b'Z';
-            21 + digits
+            20 + digits
+        };
+        let len = match self.offset {
+            None => {
+                out[end] = b'Z';
+                end + 1
+            }
+            Some(offset) => {
+                out[end] = if offset < 0 { b'-' } else { b'+' };
+                let minutes = offset.unsigned_abs() / 60;
+                two(out, end + 1, minutes / 60 % 100);
+                out[end + 3] = b':';
+                two(out, end + 4, minutes % 60);
+                end + 6
+            }
         };
         crate::ascii::ascii_str(&out[..len]).unwrap_or("")
     }
@@ -213,7 +242,7 @@ impl Rfc3339 {
 
 impl fmt::Display for Rfc3339 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut buf = [0u8; 32];
+        let mut buf = [0u8; RFC3339_MAX];
         f.write_str(self.to_bytes(&mut buf))
     }
 }
@@ -304,6 +333,25 @@ mod tests {
     }
 
     // Expected values from GNU date: `date -u -d 2026-01-01T10:00:00.123456789Z +%s.%N`.
+    #[test]
+    fn prints_rfc3339_at_an_offset() {
+        let ts = Timestamp::from_nanos(1_643_129_441_023_341_461);
+        assert_eq!(
+            ts.rfc3339_at_offset(Precision::NANOS, -(5 * 3600 + 30 * 60))
+                .to_string(),
+            "2022-01-25T11:20:41.023341461-05:30"
+        );
+        assert_eq!(
+            ts.rfc3339_at_offset(Precision::SECONDS, 9 * 3600)
+                .to_string(),
+            "2022-01-26T01:50:41+09:00"
+        );
+        assert_eq!(
+            ts.rfc3339(Precision::digits(3)).to_string(),
+            "2022-01-25T16:50:41.023Z"
+        );
+    }
+
     #[test]
     fn parses_rfc3339() {
         let parse = |s: &str| Timestamp::parse_rfc3339(s).map(|t| t.as_nanos());

@@ -9,6 +9,7 @@ use crate::enrich::{Enricher, Tags};
 use crate::flow::Flow;
 use crate::pipeline::{CaptureStats, Finished, Summary, View};
 use crate::view::flows::{ExtraColumns, FlowRecord};
+use crate::zone::Zone;
 
 /// The formats whose records can be written one at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +45,8 @@ enum StreamOut<'w> {
 /// capture); flows that end together come in start order.
 pub struct FlowStream<'w> {
     out: StreamOut<'w>,
+    /// The zone of the times (`--tz`); `None`: UTC.
+    zone: Option<Zone>,
 }
 
 impl<'w> FlowStream<'w> {
@@ -55,7 +58,13 @@ impl<'w> FlowStream<'w> {
             },
             StreamFormat::Csv => StreamOut::Csv(Box::new(csv::Writer::from_writer(out))),
         };
-        FlowStream { out }
+        FlowStream { out, zone: None }
+    }
+
+    /// Times in `zone` (`None`: UTC).
+    pub fn in_zone(mut self, zone: Option<Zone>) -> FlowStream<'w> {
+        self.zone = zone;
+        self
     }
 }
 
@@ -82,7 +91,14 @@ impl View for FlowStream<'_> {
         // Times print at the finest precision of the inputs read so far: every input's header
         // (and a pcapng file's interfaces) come before its packets.
         let precision = stats.precision.unwrap_or(Precision::MICROS);
-        let record = FlowRecord::new(&flow, tags, enricher, precision, ExtraColumns::of(enricher));
+        let record = FlowRecord::new(
+            &flow,
+            tags,
+            enricher,
+            precision,
+            ExtraColumns::of(enricher),
+            self.zone.as_ref(),
+        );
         match &mut self.out {
             StreamOut::Ndjson { out, line } => {
                 line.clear();

@@ -102,7 +102,7 @@ impl JsonValue for f64 {
 
 impl JsonValue for Time {
     fn write_json(&self, w: &mut JsonLine<'_>) {
-        let mut buf = [0u8; 32];
+        let mut buf = [0u8; crate::capture::RFC3339_MAX];
         w.string_or_null(self.text(&mut buf));
     }
 }

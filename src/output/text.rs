@@ -8,6 +8,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::view::Summary;
 use crate::view::cells::{bytes, draw_bar, duration, thousands};
 use crate::view::report::{BAR_MAX, BAR_WIDTH, Column, StreamedTable, TextTable};
+use crate::zone::Zone;
 
 /// Render `table` in `width` columns (`None`: as wide as its content, for pipes and files),
 /// one line per row: see [`Column`] for how a table too wide is fitted.
@@ -201,6 +202,9 @@ pub fn streamed_table(
     width: Option<u16>,
 ) -> io::Result<()> {
     let (columns, empty, rows) = (table.columns, table.empty, &table.rows);
+    if let Some(title) = &table.title {
+        writeln!(out, "{title}")?;
+    }
     if rows().next().is_none() {
         return writeln!(out, "{empty}");
     }
@@ -249,11 +253,15 @@ fn write_row(
 const STYLE: TableStyle =
     TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
 
-/// The capture summary in a few lines, for stderr.
-pub fn summary_lines(summary: &Summary) -> Vec<String> {
+/// The capture summary in a few lines, for stderr; times on the clock of `zone`.
+pub fn summary_lines(summary: &Summary, zone: &Zone) -> Vec<String> {
     let mut lines = Vec::new();
-    let span = match (&summary.first_seen, &summary.last_seen) {
+    let span = match (summary.first_ts, summary.last_ts) {
         (Some(first), Some(last)) => {
+            let (first, last) = (
+                zone.rfc3339(first, summary.precision),
+                zone.rfc3339(last, summary.precision),
+            );
             format!(" over {} ({first} to {last})", duration(summary.duration_s))
         }
         _ => String::new(),

@@ -107,7 +107,10 @@ pub fn run<V: View>(job: Job, mut view: V) -> Result<V::Report, AnalysisError> {
     let Selector {
         selection, totals, ..
     } = selector;
-    let summary = Summary::new(&stats, &totals, &selection.enricher, selection.description);
+    let mut summary = Summary::new(&stats, &totals, &selection.enricher, selection.description);
+    if let Some(zone) = &analysis.time_zone {
+        summary.in_zone(zone);
+    }
     view.finish(Finished {
         summary,
         enricher: selection.enricher,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::CaptureStats;
 use super::select::Totals;
-use crate::capture::Precision;
+use crate::capture::{Precision, Timestamp};
 use crate::dissect::linktype_name;
 use crate::enrich::{DatabaseInfo, Enricher};
 
@@ -49,6 +49,14 @@ pub struct Summary {
     pub link_types: Vec<LinkTypeCount>,
     pub non_ip: Vec<KindCount>,
     pub malformed: Vec<DamageCount>,
+    /// The first and last packets' times, and the precision they print at, for text in a
+    /// time zone.
+    #[serde(skip)]
+    pub first_ts: Option<Timestamp>,
+    #[serde(skip)]
+    pub last_ts: Option<Timestamp>,
+    #[serde(skip)]
+    pub precision: Precision,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -88,6 +96,13 @@ pub struct DamageCount {
 }
 
 impl Summary {
+    /// The first and last packets' times in `zone`, with its offset (`--tz`).
+    pub fn in_zone(&mut self, zone: &crate::zone::Zone) {
+        let text = |ts: Option<Timestamp>| ts.map(|t| zone.rfc3339(t, self.precision));
+        self.first_seen = text(self.first_ts);
+        self.last_seen = text(self.last_ts);
+    }
+
     pub fn new(
         stats: &CaptureStats,
         totals: &Totals,
@@ -111,6 +126,9 @@ impl Summary {
             bytes: stats.bytes,
             first_seen: stats.first_seen.map(|t| t.rfc3339(precision).to_string()),
             last_seen: stats.last_seen.map(|t| t.rfc3339(precision).to_string()),
+            first_ts: stats.first_seen,
+            last_ts: stats.last_seen,
+            precision,
             duration_s: seconds(duration_nanos),
             flows: totals.flows,
             ip_packets: stats.ip_packets,

@@ -10,12 +10,13 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 use super::cells::{bytes, duration, endpoint, thousands};
 use super::report::{Column, Report, Rows, StreamedTable, Text};
 use super::{SCHEMA_VERSION, Summary, proto_name, seconds};
-use crate::capture::{Precision, Timestamp};
+use crate::capture::{Precision, RFC3339_MAX, Timestamp};
 use crate::dissect::tcp_flags;
 use crate::enrich::{CountryCode, Enricher, Tags};
 use crate::flow::{Flow, FlowIdent};
 use crate::identify::Fingerprint;
 use crate::pipeline::{CaptureReport, CaptureStats, Finished, Listed, View};
+use crate::zone::{Zone, Zones};
 
 /// `ca-cli flows` as a document.
 #[derive(serde::Serialize)]
@@ -48,6 +49,7 @@ pub struct FlowList {
     enricher: Enricher,
     precision: Precision,
     extra: ExtraColumns,
+    zones: Zones,
 }
 
 impl FlowList {
@@ -59,9 +61,23 @@ impl FlowList {
         self.runs.iter().all(Vec::is_empty)
     }
 
+    /// The records, times in the data's zone (UTC unless `--tz`).
     pub fn iter(&self) -> impl Iterator<Item = FlowRecord<'_>> + '_ {
-        Merge::new(&self.runs)
-            .map(|r| FlowRecord::new(&r.flow, r.tags, &self.enricher, self.precision, self.extra))
+        self.records(self.zones.data.as_ref())
+    }
+
+    /// The records, times in `zone` (`None`: UTC).
+    fn records<'s>(&'s self, zone: Option<&'s Zone>) -> impl Iterator<Item = FlowRecord<'s>> + 's {
+        Merge::new(&self.runs).map(move |r| {
+            FlowRecord::new(
+                &r.flow,
+                r.tags,
+                &self.enricher,
+                self.precision,
+                self.extra,
+                zone,
+            )
+        })
     }
 }
 
@@ -127,20 +143,35 @@ pub struct ExtraColumns {
 pub struct Time {
     pub ts: Timestamp,
     pub precision: Precision,
+    /// Seconds east of UTC of the zone it is shown in (`--tz`); `None`: UTC.
+    pub offset: Option<i32>,
 }
 
 impl Time {
+    /// `ts` at `precision`, in `zone` (`None`: UTC).
+    pub fn new(ts: Timestamp, precision: Precision, zone: Option<&Zone>) -> Time {
+        Time {
+            ts,
+            precision,
+            offset: zone.and_then(|z| z.offset_for_rfc3339(ts)),
+        }
+    }
+
     /// The text, in `buf`; `None` when unknown.
-    pub fn text<'b>(&self, buf: &'b mut [u8; 32]) -> Option<&'b str> {
-        self.ts
-            .is_known()
-            .then(|| self.ts.rfc3339(self.precision).to_bytes(buf))
+    pub fn text<'b>(&self, buf: &'b mut [u8; RFC3339_MAX]) -> Option<&'b str> {
+        self.ts.is_known().then(|| match self.offset {
+            None => self.ts.rfc3339(self.precision).to_bytes(buf),
+            Some(offset) => self
+                .ts
+                .rfc3339_at_offset(self.precision, offset)
+                .to_bytes(buf),
+        })
     }
 }
 
 impl Serialize for Time {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut buf = [0u8; 32];
+        let mut buf = [0u8; RFC3339_MAX];
         match self.text(&mut buf) {
             Some(text) => serializer.serialize_str(text),
             None => serializer.serialize_none(),
@@ -288,6 +319,7 @@ impl<'a> FlowRecord<'a> {
         enricher: &'a Enricher,
         precision: Precision,
         extra: ExtraColumns,
+        zone: Option<&Zone>,
     ) -> FlowRecord<'a> {
         let (src_info, dst_info) = (enricher.info(tags.src), enricher.info(tags.dst));
         let (src, dst) = (flow.src(), flow.dst());
@@ -300,14 +332,8 @@ impl<'a> FlowRecord<'a> {
             src_port: ports.then_some(src.port),
             dst_ip: dst.addr,
             dst_port: ports.then_some(dst.port),
-            first_seen: Time {
-                ts: flow.first_seen,
-                precision,
-            },
-            last_seen: Time {
-                ts: flow.last_seen,
-                precision,
-            },
+            first_seen: Time::new(flow.first_seen, precision, zone),
+            last_seen: Time::new(flow.last_seen, precision, zone),
             duration_s: seconds(flow.duration_nanos()),
             packets_sent: flow.sent().packets,
             bytes_sent: flow.sent().bytes,
@@ -422,6 +448,7 @@ pub struct FlowListConfig {
 /// on a capture of millions of flows holds 20).
 pub struct FlowsView {
     list: FlowListConfig,
+    zones: Zones,
     /// Every flow (without `--top`), in chunks: one vector grown by doubling would, at the
     /// moment it grows, hold its old and new copies (1.5 times the list with glibc's
     /// in-place mremap, up to three times with other allocators).
@@ -434,9 +461,16 @@ impl FlowsView {
     pub fn new(list: FlowListConfig) -> FlowsView {
         FlowsView {
             list,
+            zones: Zones::default(),
             all: Vec::new(),
             best: BinaryHeap::new(),
         }
+    }
+
+    /// Times in text in `zones.text`, in JSON and CSV in `zones.data`.
+    pub fn in_zones(mut self, zones: Zones) -> FlowsView {
+        self.zones = zones;
+        self
     }
 
     fn rank(&self, flow: &Flow) -> u64 {
@@ -467,6 +501,7 @@ impl FlowsView {
                 extra: ExtraColumns::of(&enricher),
                 enricher,
                 precision,
+                zones: self.zones,
             },
         }
     }
@@ -520,17 +555,24 @@ impl Report for FlowsReport {
     }
 
     fn text(&self) -> Text<'_> {
-        let day = |seen: &Option<String>| {
-            seen.as_deref()
-                .and_then(|t| t.get(..10))
-                .map(str::to_string)
-        };
-        let with_date = day(&self.summary.first_seen) != day(&self.summary.last_seen);
+        let zone = &self.flows.zones.text;
+        let local = (!zone.is_utc()).then_some(zone);
+        let day = |ts: Option<Timestamp>| ts.map(|t| zone.local(t).date());
+        let with_date = day(self.summary.first_ts) != day(self.summary.last_ts);
         Text::Streamed(StreamedTable {
-            columns: &FLOW_COLUMNS,
+            title: local.map(|z| format!("Times in {z}")),
+            columns: if local.is_some() {
+                &LOCAL_FLOW_COLUMNS
+            } else {
+                &FLOW_COLUMNS
+            },
             empty: NO_FLOWS,
             rows: Box::new(move || {
-                Box::new(self.flows.iter().map(move |f| flow_cells(&f, with_date)))
+                Box::new(
+                    self.flows
+                        .records(local)
+                        .map(move |f| flow_cells(&f, with_date)),
+                )
             }),
         })
     }
@@ -553,17 +595,29 @@ const FLOW_COLUMNS: [Column; 12] = [
     Column::text("Owner").shortened_to(16).optional(),
 ];
 
+/// The same, in the local time of `--tz`.
+const LOCAL_FLOW_COLUMNS: [Column; 12] = {
+    let mut columns = FLOW_COLUMNS;
+    columns[0] = Column::text("Start (local)");
+    columns
+};
+
 const NO_FLOWS: &str = "no flows";
 
 /// The start of a flow for people: `HH:MM:SS.mmm`, with the date in front when the capture
-/// spans more than one day (UTC).
+/// spans more than one day (on the clock shown).
 fn start_cell(start: &Time, with_date: bool) -> String {
-    let mut buf = [0u8; 32];
+    let mut buf = [0u8; RFC3339_MAX];
     let Some(text) = start.text(&mut buf) else {
         return String::new();
     };
-    // RFC 3339: `2024-05-01T12:34:56.789012Z`, the fraction as precise as the capture.
-    let Some((date, time)) = text.trim_end_matches('Z').split_once('T') else {
+    // RFC 3339: `2024-05-01T12:34:56.789012Z` (or `+09:00`), the fraction as precise as the
+    // capture.
+    let text = match start.offset {
+        Some(_) => &text[..text.len() - 6],
+        None => text.trim_end_matches('Z'),
+    };
+    let Some((date, time)) = text.split_once('T') else {
         return text.to_string();
     };
     let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));

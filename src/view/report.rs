@@ -38,6 +38,7 @@ pub enum Text<'a> {
 
 /// A table of [`Text::Streamed`].
 pub struct StreamedTable<'a> {
+    pub title: Option<String>,
     pub columns: &'a [Column],
     /// What to print instead of an empty table.
     pub empty: &'static str,

@@ -13,7 +13,7 @@ use thiserror::Error;
 use super::cells::{bar_cell, bytes, percent, thousands};
 use super::clock::{Align, BucketClock, SliceBuckets, step_precision, step_text};
 use super::protocols::flow_place;
-use super::report::{Column, Record, Report, Rows, Text, TextTable};
+use super::report::{Column, Record, Report, Rows, StreamedTable, Text};
 use super::{Enriched, SCHEMA_VERSION, Summary, proto_name};
 use crate::capture::{Precision, Timestamp};
 use crate::enrich::{Enricher, Tags};
@@ -712,7 +712,7 @@ impl Report for TimelineReport {
 
     fn text(&self) -> Text<'_> {
         let busiest = self.buckets.iter().map(|b| b.bytes).max().unwrap_or(0);
-        let scale = |n: u64| {
+        let scale = move |n: u64| {
             if busiest == 0 {
                 0.0
             } else {
@@ -726,7 +726,7 @@ impl Report for TimelineReport {
             }
             _ => true,
         };
-        let start_cell = |ts: Timestamp| local_cell(zone, ts, self.step, one_day);
+        let start_cell = move |ts: Timestamp| local_cell(zone, ts, self.step, one_day);
         let mut title = format!(
             "Traffic per {} ({} buckets, times in {})",
             self.interval,
@@ -739,6 +739,7 @@ impl Report for TimelineReport {
                 thousands(self.untimed_packets)
             ));
         }
+        // Streamed: a long capture at a short interval has many thousands of rows.
         let table = match self.by {
             None => {
                 title.push_str(&format!(
@@ -746,24 +747,12 @@ impl Report for TimelineReport {
                      bucket, {}",
                     bytes(busiest)
                 ));
-                TextTable {
+                StreamedTable {
                     title: Some(title),
-                    columns: vec![
-                        Column::text("Start"),
-                        Column::number("Packets"),
-                        Column::number("Bytes"),
-                        Column::number("Sent").optional(),
-                        Column::number("Received").optional(),
-                        Column::number("Flows").optional(),
-                        Column::number("Active").optional(),
-                        Column::number("Sources").optional(),
-                        Column::number("Dests").optional(),
-                        Column::bar("Sent ▸ received"),
-                    ],
-                    rows: self
-                        .buckets
-                        .iter()
-                        .map(|b| {
+                    columns: &BUCKET_COLUMNS,
+                    empty: NO_PACKETS,
+                    rows: Box::new(move || {
+                        Box::new(self.buckets.iter().map(move |b| {
                             vec![
                                 start_cell(b.start),
                                 thousands(b.packets),
@@ -776,9 +765,8 @@ impl Report for TimelineReport {
                                 thousands(b.destinations),
                                 bar_cell(&[scale(b.bytes_sent), scale(b.bytes_received)]),
                             ]
-                        })
-                        .collect(),
-                    empty: "no packets selected",
+                        }))
+                    }),
                 }
             }
             Some(by) => {
@@ -801,19 +789,12 @@ impl Report for TimelineReport {
                     legend.join("  "),
                     bytes(busiest)
                 ));
-                TextTable {
+                StreamedTable {
                     title: Some(title),
-                    columns: vec![
-                        Column::text("Start"),
-                        Column::number("Packets"),
-                        Column::number("Bytes"),
-                        Column::number("Flows").optional(),
-                        Column::bar("Bytes by series"),
-                    ],
-                    rows: self
-                        .buckets
-                        .iter()
-                        .map(|b| {
+                    columns: &SERIES_COLUMNS,
+                    empty: NO_PACKETS,
+                    rows: Box::new(move || {
+                        Box::new(self.buckets.iter().map(move |b| {
                             let parts: Vec<f64> = b.series.iter().map(|s| scale(s.bytes)).collect();
                             vec![
                                 start_cell(b.start),
@@ -822,15 +803,38 @@ impl Report for TimelineReport {
                                 thousands(b.flows_active),
                                 bar_cell(&parts),
                             ]
-                        })
-                        .collect(),
-                    empty: "no packets selected",
+                        }))
+                    }),
                 }
             }
         };
-        Text::Tables(vec![table])
+        Text::Streamed(table)
     }
 }
+
+const NO_PACKETS: &str = "no packets selected";
+
+/// A bucket per line; the figures after the bytes give way, right first, to a narrow terminal.
+const BUCKET_COLUMNS: [Column; 10] = [
+    Column::text("Start"),
+    Column::number("Packets"),
+    Column::number("Bytes"),
+    Column::number("Sent").optional(),
+    Column::number("Received").optional(),
+    Column::number("Flows").optional(),
+    Column::number("Active").optional(),
+    Column::number("Sources").optional(),
+    Column::number("Dests").optional(),
+    Column::bar("Sent ▸ received"),
+];
+
+const SERIES_COLUMNS: [Column; 5] = [
+    Column::text("Start"),
+    Column::number("Packets"),
+    Column::number("Bytes"),
+    Column::number("Flows").optional(),
+    Column::bar("Bytes by series"),
+];
 
 /// A bucket's start on the local clock: `14:05`, `14:05:30`, `14:05:30.250`, the date in front
 /// when the timeline spans more than one day.
