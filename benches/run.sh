@@ -132,7 +132,8 @@ if [[ ${MANY_FLOWS:-1} != 0 ]]; then
   first=
   for args in "flows --format ndjson" "flows --format ndjson --sort start" "flows --format json" \
               "flows" "flows --sort bytes --top 20" "stats --format json" "protocols --format json" \
-              "geo --format json" "stats --format json --idle-timeout 0" \
+              "geo --format json" "timeline --format json" "hours --format json" \
+              "stats --format json --idle-timeout 0" "timeline --format json --idle-timeout 0" \
               "stats --format json --idle-timeout 0 --max-flows 0"; do
     # shellcheck disable=SC2086 # the arguments are words
     read -r t rss < <(measure "$bin" $args "$capture")
