@@ -79,7 +79,23 @@ fn natural_widths<R: AsRef<[String]>>(
 
 /// Display width of a cell: columns in a terminal (a CJK character takes two).
 fn cell_width(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
+    // Most cells are ASCII (numbers, addresses, times): one column a byte.
+    if text.is_ascii() {
+        text.len()
+    } else {
+        UnicodeWidthStr::width(text)
+    }
+}
+
+/// Append `count` spaces.
+fn pad(line: &mut String, count: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        line.push_str(&SPACES[..n]);
+        left -= n;
+    }
 }
 
 /// Which columns a table shows and how wide each is.
@@ -201,12 +217,28 @@ pub fn streamed_table(
     out: &mut dyn Write,
     width: Option<u16>,
 ) -> io::Result<()> {
-    let (columns, empty, rows) = (table.columns, table.empty, &table.rows);
     if let Some(title) = &table.title {
         writeln!(out, "{title}")?;
     }
+    if table.hold {
+        let held: Vec<Vec<String>> = (table.rows)().collect();
+        laid_out_rows(table, || held.iter(), out, width)
+    } else {
+        laid_out_rows(table, || (table.rows)(), out, width)
+    }
+}
+
+/// The rows of `rows()` (called to see whether there is any, to measure and to print), under
+/// their header.
+fn laid_out_rows<R: AsRef<[String]>, I: Iterator<Item = R>>(
+    table: &StreamedTable<'_>,
+    rows: impl Fn() -> I,
+    out: &mut dyn Write,
+    width: Option<u16>,
+) -> io::Result<()> {
+    let columns = table.columns;
     if rows().next().is_none() {
-        return writeln!(out, "{empty}");
+        return writeln!(out, "{}", table.empty);
     }
     let natural = natural_widths(columns, rows());
     let layout = Layout::new(columns, &natural, width);
@@ -216,7 +248,7 @@ pub fn streamed_table(
     let rule = layout.total(&layout.widths);
     writeln!(out, "{}", "─".repeat(rule))?;
     for row in rows() {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        let cells: Vec<&str> = row.as_ref().iter().map(String::as_str).collect();
         write_row(columns, &layout, &cells, &mut line, out)?;
     }
     Ok(())
@@ -239,11 +271,11 @@ fn write_row(
         let text = layout.fit(i, cells.get(i).copied().unwrap_or(""));
         let pad = layout.widths[i].saturating_sub(cell_width(&text));
         if column.numeric {
-            line.extend(std::iter::repeat_n(' ', pad));
+            self::pad(line, pad);
             line.push_str(&text);
         } else {
             line.push_str(&text);
-            line.extend(std::iter::repeat_n(' ', pad));
+            self::pad(line, pad);
         }
     }
     writeln!(out, "{}", line.trim_end())

@@ -561,6 +561,7 @@ impl Report for FlowsReport {
         let with_date = day(self.summary.first_ts) != day(self.summary.last_ts);
         Text::Streamed(StreamedTable {
             title: local.map(|z| format!("Times in {z}")),
+            hold: false,
             columns: if local.is_some() {
                 &LOCAL_FLOW_COLUMNS
             } else {

@@ -39,6 +39,9 @@ pub enum Text<'a> {
 /// A table of [`Text::Streamed`].
 pub struct StreamedTable<'a> {
     pub title: Option<String>,
+    /// The rows are few enough to hold as text (a timeline's, at most 100,000): they are
+    /// made once, not once to measure and again to print.
+    pub hold: bool,
     pub columns: &'a [Column],
     /// What to print instead of an empty table.
     pub empty: &'static str,

@@ -749,6 +749,7 @@ impl Report for TimelineReport {
                 ));
                 StreamedTable {
                     title: Some(title),
+                    hold: true,
                     columns: &BUCKET_COLUMNS,
                     empty: NO_PACKETS,
                     rows: Box::new(move || {
@@ -791,6 +792,7 @@ impl Report for TimelineReport {
                 ));
                 StreamedTable {
                     title: Some(title),
+                    hold: true,
                     columns: &SERIES_COLUMNS,
                     empty: NO_PACKETS,
                     rows: Box::new(move || {
@@ -839,20 +841,20 @@ const SERIES_COLUMNS: [Column; 5] = [
 /// A bucket's start on the local clock: `14:05`, `14:05:30`, `14:05:30.250`, the date in front
 /// when the timeline spans more than one day.
 pub fn local_cell(zone: &Zone, ts: Timestamp, step: u64, one_day: bool) -> String {
+    use std::fmt::Write;
     let local = zone.local(ts);
     let time = local.time();
-    let mut cell = if one_day {
-        String::new()
-    } else {
-        format!("{} ", local.date())
-    };
-    cell.push_str(&format!("{:02}:{:02}", time.hour(), time.minute()));
+    let mut cell = String::with_capacity(24);
+    if !one_day {
+        let _ = write!(cell, "{} ", local.date());
+    }
+    let _ = write!(cell, "{:02}:{:02}", time.hour(), time.minute());
     if !step.is_multiple_of(MIN) || time.second() != 0 {
-        cell.push_str(&format!(":{:02}", time.second()));
+        let _ = write!(cell, ":{:02}", time.second());
     }
     let millis = time.subsec_nanosecond() / 1_000_000;
     if !step.is_multiple_of(S) || millis != 0 {
-        cell.push_str(&format!(".{millis:03}"));
+        let _ = write!(cell, ".{millis:03}");
     }
     cell
 }
