@@ -754,6 +754,12 @@ impl Report for TimelineReport {
                     empty: NO_PACKETS,
                     rows: Box::new(move || {
                         Box::new(self.buckets.iter().map(move |b| {
+                            if b.packets == 0 {
+                                // Most buckets of a long capture: the same cells each time.
+                                let mut row = EMPTY_BUCKET_ROW.map(String::from).to_vec();
+                                row[0] = start_cell(b.start);
+                                return row;
+                            }
                             vec![
                                 start_cell(b.start),
                                 thousands(b.packets),
@@ -816,6 +822,9 @@ impl Report for TimelineReport {
 
 const NO_PACKETS: &str = "no packets selected";
 
+/// The cells of [`BUCKET_COLUMNS`] for a bucket without packets (the start is filled in).
+const EMPTY_BUCKET_ROW: [&str; 10] = ["", "0", "0 B", "0 B", "0 B", "0", "0", "0", "0", ""];
+
 /// A bucket per line; the figures after the bytes give way, right first, to a narrow terminal.
 const BUCKET_COLUMNS: [Column; 10] = [
     Column::text("Start"),
@@ -841,20 +850,26 @@ const SERIES_COLUMNS: [Column; 5] = [
 /// A bucket's start on the local clock: `14:05`, `14:05:30`, `14:05:30.250`, the date in front
 /// when the timeline spans more than one day.
 pub fn local_cell(zone: &Zone, ts: Timestamp, step: u64, one_day: bool) -> String {
-    use std::fmt::Write;
-    let local = zone.local(ts);
-    let time = local.time();
+    // The hand-rolled RFC 3339 writer, cut up: a timeline prints thousands of these.
+    let mut buf = [0u8; crate::capture::RFC3339_MAX];
+    let text = ts
+        .rfc3339_at_offset(Precision::digits(3), zone.offset_seconds(ts))
+        .to_bytes(&mut buf);
+    // `2026-12-07T19:05:30.250+09:00`
+    let (date, seconds, millis) = (&text[..10], &text[17..19], &text[20..23]);
     let mut cell = String::with_capacity(24);
     if !one_day {
-        let _ = write!(cell, "{} ", local.date());
+        cell.push_str(date);
+        cell.push(' ');
     }
-    let _ = write!(cell, "{:02}:{:02}", time.hour(), time.minute());
-    if !step.is_multiple_of(MIN) || time.second() != 0 {
-        let _ = write!(cell, ":{:02}", time.second());
+    cell.push_str(&text[11..16]);
+    if !step.is_multiple_of(MIN) || seconds != "00" {
+        cell.push(':');
+        cell.push_str(seconds);
     }
-    let millis = time.subsec_nanosecond() / 1_000_000;
-    if !step.is_multiple_of(S) || millis != 0 {
-        let _ = write!(cell, ".{millis:03}");
+    if !step.is_multiple_of(S) || millis != "000" {
+        cell.push('.');
+        cell.push_str(millis);
     }
     cell
 }
