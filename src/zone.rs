@@ -8,7 +8,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
 use thiserror::Error;
 
-use crate::capture::{Precision, Timestamp};
+use crate::capture::{Precision, Rfc3339, Timestamp};
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
 /// Nanoseconds in a day of 24 hours.
@@ -218,9 +218,14 @@ impl Zone {
 
     /// RFC 3339 with this zone's offset (`Z` in UTC) and `precision`'s fractional digits.
     pub fn rfc3339(&self, ts: Timestamp, precision: Precision) -> String {
+        self.rfc3339_of(ts, precision).to_string()
+    }
+
+    /// As [`Zone::rfc3339`], the text not yet written.
+    pub fn rfc3339_of(&self, ts: Timestamp, precision: Precision) -> Rfc3339 {
         match self.offset_for_rfc3339(ts) {
-            None => ts.rfc3339(precision).to_string(),
-            Some(offset) => ts.rfc3339_at_offset(precision, offset).to_string(),
+            None => ts.rfc3339(precision),
+            Some(offset) => ts.rfc3339_at_offset(precision, offset),
         }
     }
 

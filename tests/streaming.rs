@@ -162,7 +162,9 @@ fn the_streamed_flow_table_is_the_comfy_table_layout() {
         let whole = TextTable {
             title: None,
             columns: table.columns.to_vec(),
-            rows: (table.rows)().collect(),
+            rows: (table.rows)()
+                .map(|row| row.into_iter().map(String::from).collect())
+                .collect(),
             empty: table.empty,
         };
         for width in [Some(30), Some(72), Some(100), Some(160), None] {

@@ -18,7 +18,7 @@ use thiserror::Error;
 
 pub use block::MAX_RECORD_LEN;
 pub use slice::CHECKPOINT_INTERVAL;
-pub use timestamp::{Precision, RFC3339_MAX, Timestamp};
+pub use timestamp::{Precision, RFC3339_MAX, Rfc3339, Timestamp};
 
 /// One captured packet, borrowed from the decoder's buffer.
 #[derive(Clone, Copy, Debug)]

@@ -173,8 +173,9 @@ impl Default for Precision {
     }
 }
 
-/// Display adapter for [`Timestamp::rfc3339`].
-#[derive(Clone, Copy, Debug)]
+/// Display adapter for [`Timestamp::rfc3339`]; serialized as its text, written on the stack
+/// (a timeline's report holds two per bucket, up to 100,000 buckets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rfc3339 {
     ts: Timestamp,
     precision: Precision,
@@ -237,6 +238,13 @@ impl Rfc3339 {
             }
         };
         crate::ascii::ascii_str(&out[..len]).unwrap_or("")
+    }
+}
+
+impl serde::Serialize for Rfc3339 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; RFC3339_MAX];
+        serializer.serialize_str(self.to_bytes(&mut buf))
     }
 }
 

@@ -7,7 +7,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::view::Summary;
 use crate::view::cells::{bytes, draw_bar, duration, thousands};
-use crate::view::report::{BAR_MAX, BAR_WIDTH, Column, StreamedTable, TextTable};
+use crate::view::report::{BAR_MAX, BAR_WIDTH, CellText, Column, StreamedTable, TextTable};
 use crate::zone::Zone;
 
 /// Render `table` in `width` columns (`None`: as wide as its content, for pipes and files),
@@ -57,7 +57,7 @@ fn aligned(cell: Cell, column: &Column) -> Cell {
 }
 
 /// Each column's widest cell or header.
-fn natural_widths<R: AsRef<[String]>>(
+fn natural_widths<R: AsRef<[C]>, C: AsRef<str>>(
     columns: &[Column],
     rows: impl IntoIterator<Item = R>,
 ) -> Vec<usize> {
@@ -65,7 +65,7 @@ fn natural_widths<R: AsRef<[String]>>(
     for row in rows {
         for ((w, cell), column) in natural.iter_mut().zip(row.as_ref()).zip(columns) {
             if !column.bar {
-                *w = (*w).max(cell_width(cell));
+                *w = (*w).max(cell_width(cell.as_ref()));
             }
         }
     }
@@ -221,7 +221,7 @@ pub fn streamed_table(
         writeln!(out, "{title}")?;
     }
     if table.hold {
-        let held: Vec<Vec<String>> = (table.rows)().collect();
+        let held: Vec<Vec<CellText>> = (table.rows)().collect();
         laid_out_rows(table, || held.iter(), out, width)
     } else {
         laid_out_rows(table, || (table.rows)(), out, width)
@@ -230,7 +230,7 @@ pub fn streamed_table(
 
 /// The rows of `rows()` (called to see whether there is any, to measure and to print), under
 /// their header.
-fn laid_out_rows<R: AsRef<[String]>, I: Iterator<Item = R>>(
+fn laid_out_rows<R: AsRef<[CellText]>, I: Iterator<Item = R>>(
     table: &StreamedTable<'_>,
     rows: impl Fn() -> I,
     out: &mut dyn Write,
@@ -248,8 +248,7 @@ fn laid_out_rows<R: AsRef<[String]>, I: Iterator<Item = R>>(
     let rule = layout.total(&layout.widths);
     writeln!(out, "{}", "─".repeat(rule))?;
     for row in rows() {
-        let cells: Vec<&str> = row.as_ref().iter().map(String::as_str).collect();
-        write_row(columns, &layout, &cells, &mut line, out)?;
+        write_row(columns, &layout, row.as_ref(), &mut line, out)?;
     }
     Ok(())
 }
@@ -259,26 +258,34 @@ fn laid_out_rows<R: AsRef<[String]>, I: Iterator<Item = R>>(
 fn write_row(
     columns: &[Column],
     layout: &Layout,
-    cells: &[&str],
+    cells: &[impl AsRef<str>],
     line: &mut String,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     line.clear();
-    for (n, (i, column)) in layout.shown(columns).enumerate() {
-        if n > 0 {
+    let mut shown = layout.shown(columns).peekable();
+    let mut first = true;
+    while let Some((i, column)) = shown.next() {
+        if !first {
             line.push_str("  ");
         }
-        let text = layout.fit(i, cells.get(i).copied().unwrap_or(""));
+        first = false;
+        let text = layout.fit(i, cells.get(i).map_or("", AsRef::as_ref));
         let pad = layout.widths[i].saturating_sub(cell_width(&text));
         if column.numeric {
             self::pad(line, pad);
             line.push_str(&text);
         } else {
             line.push_str(&text);
-            self::pad(line, pad);
+            // A line ends with no blanks: the last column is never padded.
+            if shown.peek().is_some() {
+                self::pad(line, pad);
+            }
         }
     }
-    writeln!(out, "{}", line.trim_end())
+    line.truncate(line.trim_end().len());
+    line.push('\n');
+    out.write_all(line.as_bytes())
 }
 
 /// No borders, only a rule under the header.

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::cells::{bytes, duration, endpoint, thousands};
-use super::report::{Column, Report, Rows, StreamedTable, Text};
+use super::report::{CellText, Column, Report, Rows, StreamedTable, Text};
 use super::{SCHEMA_VERSION, Summary, proto_name, seconds};
 use crate::capture::{Precision, RFC3339_MAX, Timestamp};
 use crate::dissect::tcp_flags;
@@ -630,13 +630,13 @@ fn start_cell(start: &Time, with_date: bool) -> String {
     }
 }
 
-fn flow_cells(f: &FlowRecord<'_>, with_date: bool) -> Vec<String> {
+fn flow_cells(f: &FlowRecord<'_>, with_date: bool) -> Vec<CellText> {
     let state = match (f.tcp_state, f.icmp_id) {
         (Some(state), _) => state.to_string(),
         (None, Some(id)) => format!("echo {id}"),
         (None, None) => String::new(),
     };
-    vec![
+    [
         start_cell(&f.first_seen, with_date),
         f.proto.to_string(),
         endpoint(f.src_ip, f.src_port, f.src_country),
@@ -655,6 +655,8 @@ fn flow_cells(f: &FlowRecord<'_>, with_date: bool) -> Vec<String> {
         // Who owns the remote end: the responder's AS, else the initiator's.
         f.dst_as_org.or(f.src_as_org).unwrap_or("").to_string(),
     ]
+    .map(CellText::from)
+    .to_vec()
 }
 
 #[cfg(test)]

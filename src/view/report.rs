@@ -45,8 +45,12 @@ pub struct StreamedTable<'a> {
     pub columns: &'a [Column],
     /// What to print instead of an empty table.
     pub empty: &'static str,
-    pub rows: Box<dyn Fn() -> Rows<'a, Vec<String>> + 'a>,
+    pub rows: Box<dyn Fn() -> Rows<'a, Vec<CellText>> + 'a>,
 }
+
+/// A cell of a [`StreamedTable`]: most are made for the row, some are the same on every row
+/// (`0`, `0 B` on each empty bucket of a long timeline) and cost no allocation.
+pub type CellText = std::borrow::Cow<'static, str>;
 
 /// One titled table of a text report.
 #[derive(Clone, Debug)]

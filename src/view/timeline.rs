@@ -13,9 +13,9 @@ use thiserror::Error;
 use super::cells::{bar_cell, bytes, percent, thousands};
 use super::clock::{Align, BucketClock, SliceBuckets, step_precision, step_text};
 use super::protocols::flow_place;
-use super::report::{Column, Record, Report, Rows, StreamedTable, Text};
+use super::report::{CellText, Column, Record, Report, Rows, StreamedTable, Text};
 use super::{Enriched, SCHEMA_VERSION, Summary, proto_name};
-use crate::capture::{Precision, Timestamp};
+use crate::capture::{Precision, Rfc3339, Timestamp};
 use crate::enrich::{Enricher, Tags};
 use crate::flow::Flow;
 use crate::flow::profile::ProfileSpec;
@@ -150,6 +150,9 @@ impl Counts {
     }
 }
 
+/// In [`TimelineView::last_counted`]: in no bucket yet (none starts in 1677).
+const NOT_COUNTED: i64 = i64::MIN;
+
 #[derive(Default)]
 struct Bucket {
     counts: Counts,
@@ -178,6 +181,10 @@ pub struct TimelineView {
     keys: Vec<(String, u64)>,
     key_ids: FxHashMap<String, u32>,
     addresses: FxHashMap<IpAddr, u32>,
+    /// By address id: the buckets whose sets of sources and of destinations it was last put
+    /// in. Flows end roughly in time order, so an address is mostly seen again in the bucket
+    /// it was last counted in, and that bucket's set need not be asked.
+    last_counted: Vec<[i64; 2]>,
     /// Without an interval: the step of the slices in `buckets` (0 before the first flow).
     step: u64,
     /// With an interval: each slice's bucket.
@@ -200,6 +207,7 @@ impl TimelineView {
             keys: Vec::new(),
             key_ids: FxHashMap::default(),
             addresses: FxHashMap::default(),
+            last_counted: Vec::new(),
             step: 0,
             slice_buckets,
             origin: 0,
@@ -209,7 +217,11 @@ impl TimelineView {
 
     fn address(&mut self, addr: IpAddr) -> u32 {
         let next = self.addresses.len() as u32;
-        *self.addresses.entry(addr).or_insert(next)
+        let id = *self.addresses.entry(addr).or_insert(next);
+        if id == next {
+            self.last_counted.push([NOT_COUNTED; 2]);
+        }
+        id
     }
 
     fn series_key(&mut self, by: SeriesBy, e: &Enriched<'_>) -> u32 {
@@ -261,6 +273,8 @@ impl TimelineView {
         }
         self.series = series;
         self.step = step;
+        // The buckets are numbered anew.
+        self.last_counted.fill([NOT_COUNTED; 2]);
     }
 
     /// Buckets of `step` from the slices held, when the interval was chosen now.
@@ -409,8 +423,16 @@ impl View for TimelineView {
             let bucket = self.buckets.entry(at).or_default();
             counts.apply(&mut bucket.counts);
             if counts.new_bucket {
-                bucket.sources.insert(src);
-                bucket.destinations.insert(dst);
+                let as_source = &mut self.last_counted[src as usize][0];
+                if *as_source != at {
+                    bucket.sources.insert(src);
+                    *as_source = at;
+                }
+                let as_destination = &mut self.last_counted[dst as usize][1];
+                if *as_destination != at {
+                    bucket.destinations.insert(dst);
+                    *as_destination = at;
+                }
             }
             if let Some(key) = key {
                 counts.apply(self.series.entry((at, key)).or_default());
@@ -509,8 +531,8 @@ impl View for TimelineView {
                 total.add(counts);
             }
             rows.push(BucketRow {
-                bucket_start: data_zone.rfc3339(start, precision),
-                bucket_end: data_zone.rfc3339(end, precision),
+                bucket_start: data_zone.rfc3339_of(start, precision),
+                bucket_end: data_zone.rfc3339_of(end, precision),
                 packets: bucket.counts.packets,
                 bytes: bucket.counts.bytes(),
                 bytes_sent: bucket.counts.bytes_sent,
@@ -586,9 +608,9 @@ pub struct TimelineReport {
 /// One bucket's figures.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct BucketRow {
-    pub bucket_start: String,
+    pub bucket_start: Rfc3339,
     /// The next bucket's start (a local day across a change of offset is 23 or 25 hours).
-    pub bucket_end: String,
+    pub bucket_end: Rfc3339,
     pub packets: u64,
     /// Wire bytes, both ways.
     pub bytes: u64,
@@ -656,8 +678,8 @@ impl CaptureReport for TimelineReport {
 /// An NDJSON or CSV record: a bucket, or with `--by` a bucket's series.
 #[derive(Serialize)]
 pub struct TimelineRow<'a> {
-    pub bucket_start: &'a str,
-    pub bucket_end: &'a str,
+    pub bucket_start: Rfc3339,
+    pub bucket_end: Rfc3339,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<&'a str>,
     pub packets: u64,
@@ -680,8 +702,8 @@ impl Report for TimelineReport {
     fn rows(&self) -> Rows<'_, TimelineRow<'_>> {
         if self.by.is_none() {
             return Box::new(self.buckets.iter().map(|b| TimelineRow {
-                bucket_start: &b.bucket_start,
-                bucket_end: &b.bucket_end,
+                bucket_start: b.bucket_start,
+                bucket_end: b.bucket_end,
                 key: None,
                 packets: b.packets,
                 bytes: b.bytes,
@@ -695,8 +717,8 @@ impl Report for TimelineReport {
         }
         Box::new(self.buckets.iter().flat_map(|b| {
             b.series.iter().map(move |s| TimelineRow {
-                bucket_start: &b.bucket_start,
-                bucket_end: &b.bucket_end,
+                bucket_start: b.bucket_start,
+                bucket_end: b.bucket_end,
                 key: Some(&s.key),
                 packets: s.packets,
                 bytes: s.bytes,
@@ -756,11 +778,11 @@ impl Report for TimelineReport {
                         Box::new(self.buckets.iter().map(move |b| {
                             if b.packets == 0 {
                                 // Most buckets of a long capture: the same cells each time.
-                                let mut row = EMPTY_BUCKET_ROW.map(String::from).to_vec();
-                                row[0] = start_cell(b.start);
+                                let mut row = EMPTY_BUCKET_ROW.map(CellText::from).to_vec();
+                                row[0] = start_cell(b.start).into();
                                 return row;
                             }
-                            vec![
+                            [
                                 start_cell(b.start),
                                 thousands(b.packets),
                                 bytes(b.bytes),
@@ -772,6 +794,8 @@ impl Report for TimelineReport {
                                 thousands(b.destinations),
                                 bar_cell(&[scale(b.bytes_sent), scale(b.bytes_received)]),
                             ]
+                            .map(CellText::from)
+                            .to_vec()
                         }))
                     }),
                 }
@@ -804,13 +828,15 @@ impl Report for TimelineReport {
                     rows: Box::new(move || {
                         Box::new(self.buckets.iter().map(move |b| {
                             let parts: Vec<f64> = b.series.iter().map(|s| scale(s.bytes)).collect();
-                            vec![
+                            [
                                 start_cell(b.start),
                                 thousands(b.packets),
                                 bytes(b.bytes),
                                 thousands(b.flows_active),
                                 bar_cell(&parts),
                             ]
+                            .map(CellText::from)
+                            .to_vec()
                         }))
                     }),
                 }
